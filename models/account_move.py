@@ -1,0 +1,520 @@
+import logging
+import threading
+
+import psycopg2.errors
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from . import reminder_policy
+
+_logger = logging.getLogger(__name__)
+
+# Invoices read, decided and written per transaction by the daily job. Small enough
+# that a user registering a payment on a locked invoice waits for one short batch.
+REMINDER_BATCH_SIZE = 500
+# How many times a batch that met a concurrent update is tried again in the run.
+REMINDER_BATCH_ATTEMPTS = 3
+
+# The invoices that can be reminded: customer invoices, posted, that still owe money.
+# "blocked", "in_payment", "paid", "reversed" and "invoicing_legacy" never are.
+_ELIGIBLE_SQL = SQL(
+    "(m.move_type = 'out_invoice' AND m.state = 'posted'"
+    " AND m.payment_state IN ('not_paid', 'partial'))"
+)
+# The installments still open on an invoice: its receivable lines not reconciled.
+# Reminder data is for the accounting team: billing users, auditors and up. Portal
+# users, salespeople and other internal users never see it.
+REMINDER_GROUPS = "account.group_account_invoice,account.group_account_readonly"
+
+_OPEN_INSTALLMENT_SQL = SQL(
+    "l.display_type = 'payment_term' AND NOT l.reconciled"
+    " AND (l.amount_residual != 0 OR l.amount_residual_currency != 0)"
+)
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    reminder_step_id = fields.Many2one(
+        comodel_name="account.reminder.step",
+        string="Reminder Level",
+        groups=REMINDER_GROUPS,
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="restrict",
+        help="The last reminder step reached by this invoice.",
+    )
+    reminder_state = fields.Selection(
+        selection=[
+            (reminder_policy.TO_DO, "To Do"),
+            (reminder_policy.DONE, "Done"),
+        ],
+        string="Reminder State",
+        groups=REMINDER_GROUPS,
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="To Do: the reminder of this level must be sent.\n"
+        "Done: it was sent or handled.\n"
+        "Empty: no level yet, or the pending reminder was withdrawn because the "
+        "invoice no longer needs it.",
+    )
+    reminder_last_date = fields.Date(
+        string="Last Reminder Date",
+        groups=REMINDER_GROUPS,
+        readonly=True,
+        copy=False,
+        help="Date the last reminder step was done.",
+    )
+    reminder_cycle_line_id = fields.Many2one(
+        comodel_name="account.move.line",
+        string="Reminded Installment",
+        groups=REMINDER_GROUPS,
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="set null",
+        help="The installment the current reminder sequence is about. When it is "
+        "settled and a later one falls due, reminders start again from the first step.",
+    )
+    reminder_done_step_ids = fields.Many2many(
+        comodel_name="account.reminder.step",
+        relation="account_move_reminder_step_done_rel",
+        column1="move_id",
+        column2="step_id",
+        string="Reminder Steps Done",
+        groups=REMINDER_GROUPS,
+        readonly=True,
+        copy=False,
+        help="Steps done for the installment currently reminded.",
+    )
+    reminder_tag = fields.Selection(
+        selection=[("to_remind", "To Remind")],
+        string="Reminder Tag",
+        groups=REMINDER_GROUPS,
+        compute="_compute_reminder_tag",
+        search="_search_reminder_tag",
+    )
+    reminder_due_date = fields.Date(
+        string="Earliest Open Due Date",
+        groups=REMINDER_GROUPS,
+        compute="_compute_reminder_due_date",
+        help="Due date of the earliest installment not yet paid: the date reminders "
+        "count from.",
+    )
+    reminder_days_overdue = fields.Integer(
+        string="Days Overdue",
+        groups=REMINDER_GROUPS,
+        compute="_compute_reminder_due_date",
+    )
+
+    # ------------------------------------------------------------------ computes
+
+    @api.depends("reminder_state")
+    def _compute_reminder_tag(self):
+        for move in self:
+            move.reminder_tag = (
+                "to_remind" if move.reminder_state == reminder_policy.TO_DO else False
+            )
+
+    def _search_reminder_tag(self, operator, value):
+        if operator not in ("=", "!=", "in", "not in"):
+            raise UserError(self.env._("Operation not supported."))
+        values = {value} if operator in ("=", "!=") else set(value or ())
+        positive = operator in ("=", "in")
+        if "to_remind" in values:
+            domain_op = "=" if positive else "!="
+        else:
+            domain_op = "!=" if positive else "="
+        return [("reminder_state", domain_op, reminder_policy.TO_DO)]
+
+    @api.depends(
+        "line_ids.date_maturity", "line_ids.amount_residual", "line_ids.reconciled"
+    )
+    def _compute_reminder_due_date(self):
+        stored = self.filtered(lambda move: isinstance(move._origin.id, int))
+        references = self._reminder_read_references(stored._origin.ids)
+        for move in self:
+            reference = references.get(move._origin.id)
+            move.reminder_due_date = reference.due_date if reference else False
+            if reference:
+                today = move.company_id._reminder_today()
+                move.reminder_days_overdue = max((today - reference.due_date).days, 0)
+            else:
+                move.reminder_days_overdue = 0
+
+    # ------------------------------------------------------------------ actions
+
+    def action_reminder_mark_done(self):
+        """Record that the pending reminder step was handled today (e.g. by phone)."""
+        self.check_access("write")
+        rows = self._reminder_read_status(self.ids)
+        not_pending = self.filtered(
+            lambda move: rows[move.id]["status"].state != reminder_policy.TO_DO
+        )
+        if not_pending:
+            raise UserError(
+                self.env._(
+                    "There is no reminder to mark as done on %(invoices)s: only an "
+                    "invoice whose reminder level is To Do can be marked as done.",
+                    invoices=", ".join(not_pending.mapped("display_name")),
+                )
+            )
+        changes = {}
+        for move in self:
+            status = rows[move.id]["status"]
+            today = move.company_id._reminder_today()
+            changes[move.id] = (status, reminder_policy.mark_done(status, today=today))
+        self._reminder_write_statuses(changes)
+        for move in self:
+            move.message_post(
+                body=self.env._(
+                    "Reminder step %(step)s marked as done.",
+                    step=move.reminder_step_id.name,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        return True
+
+    # ------------------------------------------------------------------ daily job
+
+    @api.model
+    def _cron_invoice_reminder(self):
+        """Tag the invoices to remind today, for every company with active steps."""
+        # Whoever calls it, the job sees what the cron sees: every company, no user
+        # context (no language, no time zone, no archived steps).
+        env = self.env(context={}, su=True)
+        Move = env["account.move"]
+        plans = []
+        for company in env["res.company"].search([]):
+            steps = env["account.reminder.step"].search(
+                [("company_id", "=", company.id)]
+            )
+            if not steps:
+                continue
+            today = company._reminder_today()
+            policy_steps = [step._reminder_policy_step() for step in steps]
+            env.flush_all()
+            ids = Move._reminder_candidate_ids(company, today)
+            plans.append((company, today, policy_steps, ids))
+
+        total = sum(len(ids) for __, __, __, ids in plans)
+        done = 0
+        stats = {"tagged": 0, "withdrawn": 0, "failed": 0, "postponed": 0}
+        for company, today, policy_steps, ids in plans:
+            queue = [
+                (ids[i : i + REMINDER_BATCH_SIZE], 1)
+                for i in range(0, len(ids), REMINDER_BATCH_SIZE)
+            ]
+            while queue:
+                batch, attempt = queue.pop(0)
+                retry = Move._reminder_run_batch(batch, today, policy_steps, stats)
+                if retry and attempt < REMINDER_BATCH_ATTEMPTS:
+                    queue.append((retry, attempt + 1))
+                elif retry:
+                    stats["postponed"] += len(retry)
+                    _logger.warning(
+                        "Invoice reminders: %d invoices of %s stayed locked by other "
+                        "transactions; the next run handles them.",
+                        len(retry),
+                        company.name,
+                    )
+                done += len(batch) - len(retry)
+                # The progress record is known from the caller's context only.
+                self.env["ir.cron"]._notify_progress(
+                    done=done, remaining=max(total - done, 0)
+                )
+                Move._reminder_commit()
+        self.env["ir.cron"]._notify_progress(done=done, remaining=0)
+        _logger.info(
+            "Invoice reminders: %d invoices checked, %d tagged, %d withdrawn, "
+            "%d failed, %d postponed",
+            total,
+            stats["tagged"],
+            stats["withdrawn"],
+            stats["failed"],
+            stats["postponed"],
+        )
+        return stats
+
+    @api.model
+    def _reminder_commit(self):
+        # Each batch is its own transaction, so that a long run holds no lock for long
+        # and a crash loses at most one batch. Tests run in one transaction that is
+        # rolled back at the end: they must never commit.
+        if not getattr(threading.current_thread(), "testing", False):
+            self.env.cr.commit()
+
+    @api.model
+    def _reminder_candidate_ids(self, company, today):
+        """Invoices of ``company`` whose reminder may change on ``today``.
+
+        Those with an open installment due before today, and those with a pending
+        step (which may have to be withdrawn). Every other invoice keeps its status.
+        """
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT m.id
+                  FROM account_move m
+                 WHERE m.company_id = %(company)s
+                   AND (m.reminder_state = 'to_do'
+                        OR (%(eligible)s AND EXISTS (
+                               SELECT 1 FROM account_move_line l
+                                WHERE l.move_id = m.id AND %(open)s
+                                  AND l.date_maturity < %(today)s)))
+              ORDER BY m.id
+                """,
+                company=company.id,
+                eligible=_ELIGIBLE_SQL,
+                open=_OPEN_INSTALLMENT_SQL,
+                today=today,
+            )
+        )
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    @api.model
+    def _reminder_run_batch(self, ids, today, steps, stats):
+        """Decide and write the status of invoices ``ids``; return those to retry.
+
+        The number of queries does not depend on the number of invoices: one lock,
+        one read, and at most three writes.
+        """
+        cr = self.env.cr
+        try:
+            with cr.savepoint():
+                # Invoices locked by another transaction (a payment being registered)
+                # are left for a later attempt rather than waited for.
+                cr.execute(
+                    SQL(
+                        "SELECT id FROM account_move WHERE id = ANY(%s)"
+                        " FOR NO KEY UPDATE SKIP LOCKED",
+                        list(ids),
+                    )
+                )
+                locked = [row[0] for row in cr.fetchall()]
+                rows = self._reminder_read_status(locked)
+                changes = {}
+                for move_id in locked:
+                    try:
+                        row = rows[move_id]
+                        new = reminder_policy.next_status(
+                            row["status"],
+                            today=today,
+                            steps=steps,
+                            reference=row["reference"] if row["eligible"] else None,
+                        )
+                    except Exception:
+                        stats["failed"] += 1
+                        _logger.exception(
+                            "Invoice reminders: invoice %s skipped", move_id
+                        )
+                        continue
+                    if new != row["status"]:
+                        changes[move_id] = (row["status"], new)
+                self._reminder_write_statuses(changes)
+        except (
+            psycopg2.errors.SerializationFailure,
+            psycopg2.errors.LockNotAvailable,
+        ):
+            # An invoice changed by a transaction committed since this one started:
+            # the batch is redone later in a new transaction, with fresh data.
+            _logger.info("Invoice reminders: batch postponed after a concurrent update")
+            self._reminder_rollback()
+            return list(ids)
+        except Exception:
+            _logger.exception(
+                "Invoice reminders: batch failed, retrying its invoices one by one"
+            )
+            self.env.invalidate_all()
+            for move_id in ids:
+                self._reminder_run_single(move_id, today, steps, stats)
+            return []
+        self._reminder_count_changes(changes, stats)
+        locked = set(locked)
+        return [move_id for move_id in ids if move_id not in locked]
+
+    @api.model
+    def _reminder_run_single(self, move_id, today, steps, stats):
+        # Only reached when a whole batch failed: isolate the invoice at fault.
+        try:
+            with self.env.cr.savepoint():
+                row = self._reminder_read_status([move_id])[move_id]
+                new = reminder_policy.next_status(
+                    row["status"],
+                    today=today,
+                    steps=steps,
+                    reference=row["reference"] if row["eligible"] else None,
+                )
+                changes = {move_id: (row["status"], new)} if new != row["status"] else {}
+                self._reminder_write_statuses(changes)
+            self._reminder_count_changes(changes, stats)
+        except Exception:
+            stats["failed"] += 1
+            self.env.invalidate_all()
+            _logger.exception("Invoice reminders: invoice %s skipped", move_id)
+
+    @api.model
+    def _reminder_rollback(self):
+        if getattr(threading.current_thread(), "testing", False):
+            self.env.invalidate_all()
+            return
+        self.env.cr.rollback()
+        self.env.invalidate_all()
+
+    # ------------------------------------------------------------------ storage
+
+    @api.model
+    def _reminder_read_references(self, ids):
+        """Earliest open installment of each invoice: ``{move id: Reference}``."""
+        if not ids:
+            return {}
+        self.env["account.move.line"].flush_model(
+            ["move_id", "display_type", "reconciled", "amount_residual",
+             "amount_residual_currency", "date_maturity"]
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT DISTINCT ON (l.move_id) l.move_id, l.id, l.date_maturity
+                  FROM account_move_line l
+                 WHERE l.move_id = ANY(%(ids)s) AND %(open)s
+                   AND l.date_maturity IS NOT NULL
+              ORDER BY l.move_id, l.date_maturity, l.id
+                """,
+                ids=list(ids),
+                open=_OPEN_INSTALLMENT_SQL,
+            )
+        )
+        return {
+            move_id: reminder_policy.Reference(key=line_id, due_date=due_date)
+            for move_id, line_id, due_date in self.env.cr.fetchall()
+        }
+
+    @api.model
+    def _reminder_read_status(self, ids):
+        """Reminder status, eligibility and reference of invoices ``ids``, in two
+        queries whatever their number: ``{move id: {"status", "eligible",
+        "reference"}}``."""
+        if not ids:
+            return {}
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT m.id, %(eligible)s, m.reminder_step_id, m.reminder_state,
+                       m.reminder_last_date, m.reminder_cycle_line_id,
+                       ARRAY(SELECT r.step_id
+                               FROM account_move_reminder_step_done_rel r
+                              WHERE r.move_id = m.id)
+                  FROM account_move m
+                 WHERE m.id = ANY(%(ids)s)
+                """,
+                ids=list(ids),
+                eligible=_ELIGIBLE_SQL,
+            )
+        )
+        rows = self.env.cr.fetchall()
+        references = self._reminder_read_references(ids)
+        return {
+            move_id: {
+                "eligible": eligible,
+                "reference": references.get(move_id),
+                "status": reminder_policy.Status(
+                    step_id=step_id,
+                    state=state,
+                    last_date=last_date,
+                    cycle_key=cycle_line_id,
+                    done_step_ids=frozenset(done_ids),
+                ),
+            }
+            for move_id, eligible, step_id, state, last_date, cycle_line_id, done_ids in rows
+        }
+
+    @api.model
+    def _reminder_count_changes(self, changes, stats):
+        for old, new in changes.values():
+            if new.state == reminder_policy.TO_DO and (
+                old.state != reminder_policy.TO_DO or old.step_id != new.step_id
+            ):
+                stats["tagged"] += 1
+            elif old.state == reminder_policy.TO_DO and new.state is None:
+                stats["withdrawn"] += 1
+
+    @api.model
+    def _reminder_write_statuses(self, changes):
+        """Write ``{move id: (old Status, new Status)}`` in at most three queries.
+
+        Plain SQL on purpose: an ORM write on posted invoices runs the accounting
+        checks and recomputations of every invoice (over 500 queries for 500
+        invoices), none of which concerns these reminder fields.
+        """
+        if not changes:
+            return
+        ids, step_ids, states, dates, line_ids = [], [], [], [], []
+        removed, added = [], []
+        for move_id, (old, new) in changes.items():
+            ids.append(move_id)
+            step_ids.append(new.step_id)
+            states.append(new.state)
+            dates.append(new.last_date)
+            line_ids.append(new.cycle_key)
+            removed += [(move_id, step) for step in old.done_step_ids - new.done_step_ids]
+            added += [(move_id, step) for step in new.done_step_ids - old.done_step_ids]
+        cr = self.env.cr
+        cr.execute(
+            SQL(
+                """
+                UPDATE account_move m
+                   SET reminder_step_id = v.step_id,
+                       reminder_state = v.state,
+                       reminder_last_date = v.last_date,
+                       reminder_cycle_line_id = v.line_id
+                  FROM unnest(%s::int[], %s::int[], %s::varchar[], %s::date[], %s::int[])
+                       AS v(id, step_id, state, last_date, line_id)
+                 WHERE m.id = v.id
+                """,
+                ids,
+                step_ids,
+                states,
+                dates,
+                line_ids,
+            )
+        )
+        if removed:
+            cr.execute(
+                SQL(
+                    """
+                    DELETE FROM account_move_reminder_step_done_rel r
+                     USING unnest(%s::int[], %s::int[]) AS v(move_id, step_id)
+                     WHERE r.move_id = v.move_id AND r.step_id = v.step_id
+                    """,
+                    [move for move, __ in removed],
+                    [step for __, step in removed],
+                )
+            )
+        if added:
+            cr.execute(
+                SQL(
+                    """
+                    INSERT INTO account_move_reminder_step_done_rel (move_id, step_id)
+                    SELECT * FROM unnest(%s::int[], %s::int[])
+                    ON CONFLICT DO NOTHING
+                    """,
+                    [move for move, __ in added],
+                    [step for __, step in added],
+                )
+            )
+        self.browse(ids).invalidate_recordset(
+            [
+                "reminder_step_id",
+                "reminder_state",
+                "reminder_last_date",
+                "reminder_cycle_line_id",
+                "reminder_done_step_ids",
+                "reminder_tag",
+            ]
+        )

@@ -1,0 +1,179 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools.translate import LazyTranslate
+
+from . import reminder_policy
+
+_lt = LazyTranslate(__name__)
+
+# The steps every company starts with: (name, template xml id, trigger basis, days).
+DEFAULT_STEPS = [
+    (_lt("Reminder 1"), "mail_template_reminder_1", "due_date", 0),
+    (_lt("Reminder 2"), "mail_template_reminder_2", "previous_reminder", 30),
+    (_lt("Reminder 3"), "mail_template_reminder_3", "previous_reminder", 30),
+]
+
+
+class AccountReminderStep(models.Model):
+    _name = "account.reminder.step"
+    _description = "Invoice Reminder Step"
+    _order = "sequence, id"
+
+    # Not required at the database level: a missing name must give the translated
+    # ValidationError of _check_name, not a NOT NULL violation.
+    name = fields.Char(translate=True)
+    sequence = fields.Integer(default=10)
+    mail_template_id = fields.Many2one(
+        comodel_name="mail.template",
+        string="Email Template",
+        domain=[("model", "=", "account.move")],
+        ondelete="restrict",
+    )
+    trigger_basis = fields.Selection(
+        selection=[
+            (reminder_policy.BASIS_DUE_DATE, "After invoice due date"),
+            (reminder_policy.BASIS_PREVIOUS_REMINDER, "After previous reminder"),
+        ],
+        string="Trigger Date",
+        required=True,
+        default=reminder_policy.BASIS_DUE_DATE,
+        help="After invoice due date: counted from the due date of the earliest open "
+        "installment.\nAfter previous reminder: counted from the date the previous "
+        "step was done (from the due date for the first step).",
+    )
+    delay_days = fields.Integer(
+        string="Number of days after the trigger date",
+        default=0,
+    )
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        comodel_name="res.company",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+    )
+
+    # company_id always has a value at creation, so listing it makes the check run
+    # even when "name" is missing from the values.
+    @api.constrains("name", "company_id")
+    def _check_name(self):
+        for step in self:
+            if not (step.name or "").strip():
+                raise ValidationError(self.env._("A reminder step must have a name."))
+
+    @api.constrains("delay_days")
+    def _check_delay_days(self):
+        for step in self:
+            if step.delay_days < 0:
+                raise ValidationError(
+                    self.env._(
+                        "The number of days of the reminder step %(step)s cannot be "
+                        "negative.",
+                        step=step.name,
+                    )
+                )
+
+    @api.constrains("mail_template_id")
+    def _check_mail_template_id(self):
+        for step in self:
+            template = step.mail_template_id
+            if template and template.model != "account.move":
+                raise ValidationError(
+                    self.env._(
+                        "The email template %(template)s of the reminder step %(step)s "
+                        "applies to %(model)s; a reminder step needs a template for "
+                        "invoices (Journal Entry).",
+                        template=template.name,
+                        step=step.name,
+                        model=template.model_id.name or template.model,
+                    )
+                )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_used(self):
+        moves = (
+            self.env["account.move"]
+            .sudo()
+            .with_context(active_test=False)
+            .search(
+                [
+                    "|",
+                    ("reminder_step_id", "in", self.ids),
+                    ("reminder_done_step_ids", "in", self.ids),
+                ],
+                limit=1,
+            )
+        )
+        if moves:
+            used = self.filtered(
+                lambda step: step in moves.reminder_step_id | moves.reminder_done_step_ids
+            )
+            raise UserError(
+                self.env._(
+                    "The reminder step %(step)s is used by invoices (e.g. %(invoice)s) "
+                    "and cannot be deleted, so that their reminder history stays "
+                    "complete. Archive it instead: archived steps are no longer used.",
+                    step=(used or self)[:1].name,
+                    invoice=moves.display_name,
+                )
+            )
+
+    def _reminder_policy_step(self):
+        self.ensure_one()
+        return reminder_policy.Step(
+            id=self.id,
+            trigger_basis=self.trigger_basis,
+            delay_days=self.delay_days,
+        )
+
+    @api.model
+    def _create_company_defaults(self, companies):
+        """Create the default steps in those of ``companies`` that have none yet."""
+        Step = self.sudo().with_context(active_test=False, lang="en_US")
+        with_steps = set(Step.search([("company_id", "in", companies.ids)]).company_id.ids)
+        vals_list = []
+        for company in companies.filtered(lambda c: c.id not in with_steps):
+            for sequence, (name, template_xmlid, basis, days) in enumerate(
+                DEFAULT_STEPS, start=1
+            ):
+                template = self.env.ref(
+                    f"account_invoice_reminder.{template_xmlid}",
+                    raise_if_not_found=False,
+                )
+                vals_list.append(
+                    {
+                        "name": name._translate("en_US"),
+                        "sequence": sequence * 10,
+                        "mail_template_id": template.id if template else False,
+                        "trigger_basis": basis,
+                        "delay_days": days,
+                        "company_id": company.id,
+                    }
+                )
+        steps = Step.create(vals_list)
+        steps._translate_default_names()
+        return steps
+
+    def _translate_default_names(self, langs=None):
+        """Give default steps the name of their language, where still untranslated.
+
+        Default steps are created by code in every company, so the translation files
+        cannot reach them by XML id: this runs when they are created and whenever a
+        language is loaded. Names the user changed are left alone.
+        """
+        if langs is None:
+            langs = [code for code, __ in self.env["res.lang"].get_installed()]
+        langs = [lang for lang in langs if lang != "en_US"]
+        terms = {term._translate("en_US"): term for term, *__ in DEFAULT_STEPS}
+        for step in self.with_context(lang="en_US", active_test=False):
+            term = terms.get(step.name)
+            if not term:
+                continue
+            translations = {}
+            for lang in langs:
+                current = step.with_context(lang=lang).name
+                translated = term._translate(lang)
+                if current == step.name and translated != current:
+                    translations[lang] = translated
+            if translations:
+                step.update_field_translations("name", translations)

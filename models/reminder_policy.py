@@ -1,0 +1,131 @@
+"""Which reminder step is due for an invoice on a given day.
+
+Pure functions over plain values: no ORM, no database, no clock. The daily job reads
+the state of a batch of invoices, asks :func:`next_status` what each one should become
+and writes back only the differences. Keeping the rules here lets them be tested
+exhaustively without building invoices.
+"""
+
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+
+TO_DO = "to_do"
+DONE = "done"
+
+BASIS_DUE_DATE = "due_date"
+BASIS_PREVIOUS_REMINDER = "previous_reminder"
+
+
+@dataclass(frozen=True)
+class Step:
+    """An active reminder step of the invoice's company."""
+
+    id: int
+    trigger_basis: str
+    delay_days: int
+
+
+@dataclass(frozen=True)
+class Reference:
+    """The earliest open installment of an invoice: the one reminders are about."""
+
+    key: int  # id of the receivable line, so that a reopened installment is recognised
+    due_date: date
+
+
+@dataclass(frozen=True)
+class Status:
+    """What an invoice stores about its reminders."""
+
+    step_id: int | None = None  # level reached (the last step tagged)
+    state: str | None = None  # TO_DO, DONE, or None (no level, or pending step withdrawn)
+    last_date: date | None = None  # date the last step was done
+    cycle_key: int | None = None  # the installment the current cycle follows
+    done_step_ids: frozenset = field(default_factory=frozenset)  # done in this cycle
+
+
+def next_status(status, *, today, steps, reference):
+    """Return the status an invoice should have on ``today``.
+
+    :param Status status: what the invoice stores now
+    :param date today: the company's date
+    :param steps: the company's active steps, ordered by sequence then id
+    :param reference: the invoice's earliest open installment, or None when the
+        invoice owes nothing that can be reminded (not eligible, nothing open)
+    """
+    if reference is None or today <= reference.due_date:
+        # Nothing overdue: a pending step is withdrawn, what was done stays.
+        return _withdrawn(status)
+
+    if reference.key != status.cycle_key:
+        # The installment the cycle followed is settled and a later one is overdue.
+        # Its pending step no longer applies; the new cycle only starts once one of
+        # its steps is due, so that reopening the old installment resumes its cycle.
+        current = Status(
+            step_id=status.step_id,
+            last_date=status.last_date,
+            state=None if status.state == TO_DO else status.state,
+        )
+        candidate = _due_step(current, today, steps, reference, frozenset())
+        if candidate is None:
+            return _withdrawn(status)
+        return Status(
+            step_id=candidate.id,
+            state=TO_DO,
+            last_date=status.last_date,
+            cycle_key=reference.key,
+            done_step_ids=frozenset(),
+        )
+
+    active_ids = {step.id for step in steps}
+    if status.state == TO_DO and status.step_id in active_ids:
+        # A step still to do blocks the next one: escalation counts from when a
+        # step was really done.
+        return status
+
+    # Either the level reached is done, or its pending step was archived (never
+    # used again), or there is no level yet.
+    candidate = _due_step(status, today, steps, reference, status.done_step_ids)
+    if candidate is None:
+        return _withdrawn(status)
+    return replace(status, step_id=candidate.id, state=TO_DO)
+
+
+def mark_done(status, *, today):
+    """Return the status after the pending step was handled on ``today``."""
+    if status.state != TO_DO or status.step_id is None:
+        raise ValueError("no pending step to mark as done")
+    return replace(
+        status,
+        state=DONE,
+        last_date=today,
+        done_step_ids=status.done_step_ids | {status.step_id},
+    )
+
+
+def trigger_date(step, reference, last_done_date):
+    """Date from which ``step`` is due, ``last_done_date`` being that of the cycle."""
+    if step.trigger_basis == BASIS_PREVIOUS_REMINDER and last_done_date:
+        base = last_done_date
+    else:
+        # A first step set to "after previous reminder" counts from the due date.
+        base = reference.due_date
+    return base + timedelta(days=step.delay_days)
+
+
+def _due_step(status, today, steps, reference, done_ids):
+    """The first step not done in the cycle, when its trigger date has come."""
+    for step in steps:
+        if step.id in done_ids:
+            continue
+        last_done = status.last_date if done_ids else None
+        if today >= trigger_date(step, reference, last_done):
+            return step
+        return None
+    return None
+
+
+def _withdrawn(status):
+    if status.state == TO_DO:
+        return replace(status, state=None)
+    return status

@@ -1,0 +1,5 @@
+from . import test_reminder_access
+from . import test_reminder_job
+from . import test_reminder_policy
+from . import test_reminder_step
+from . import test_reminder_volume

@@ -1,0 +1,90 @@
+from datetime import date
+
+from odoo import Command
+
+from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+
+
+class ReminderCommon(AccountTestInvoicingCommon):
+    """Invoices built directly (no form) with explicit dates, and the job run as the
+    cron runs it."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.company_data["company"]
+        # A fixed time zone: "today" must not depend on the machine running the tests.
+        cls.company.partner_id.tz = "UTC"
+        cls.Step = cls.env["account.reminder.step"]
+        cls.step_1, cls.step_2, cls.step_3 = cls.Step.search(
+            [("company_id", "=", cls.company.id)]
+        )
+        cls.term_30_70 = cls.env["account.payment.term"].create(
+            {
+                "name": "30% now, 70% in 60 days",
+                "line_ids": [
+                    Command.create({"value": "percent", "value_amount": 30.0, "nb_days": 0}),
+                    Command.create({"value": "percent", "value_amount": 70.0, "nb_days": 60}),
+                ],
+            }
+        )
+
+    @classmethod
+    def _invoice_vals(cls, due, amount=1000.0, invoice_date=None, partner=None, **extra):
+        vals = {
+            "move_type": "out_invoice",
+            "partner_id": (partner or cls.partner_a).id,
+            "invoice_date": invoice_date or due,
+            "invoice_payment_term_id": False,
+            "invoice_date_due": due,
+            "invoice_line_ids": [
+                Command.create(
+                    {"name": "Service", "quantity": 1, "price_unit": amount, "tax_ids": []}
+                )
+            ],
+        }
+        vals.update(extra)
+        if vals.get("invoice_payment_term_id"):
+            vals.pop("invoice_date_due")
+        return vals
+
+    @classmethod
+    def make_invoice(cls, due, amount=1000.0, post=True, company=None, **extra):
+        """An invoice of ``amount`` (no tax) due on ``due`` (a date or 'YYYY-MM-DD')."""
+        due = date.fromisoformat(due) if isinstance(due, str) else due
+        if isinstance(extra.get("invoice_date"), str):
+            extra["invoice_date"] = date.fromisoformat(extra["invoice_date"])
+        Move = cls.env["account.move"].with_company(company or cls.company)
+        invoice = Move.create(cls._invoice_vals(due, amount, **extra))
+        if post:
+            invoice.action_post()
+        return invoice
+
+    @classmethod
+    def make_invoices(cls, count, due, amount=100.0):
+        """``count`` posted invoices at once, for volume tests."""
+        due = date.fromisoformat(due) if isinstance(due, str) else due
+        invoices = cls.env["account.move"].create(
+            [cls._invoice_vals(due, amount) for __ in range(count)]
+        )
+        invoices.action_post()
+        return invoices
+
+    def pay(self, invoice, amount, on):
+        """Register a payment of ``amount`` on ``invoice``, dated ``on``."""
+        wizard = (
+            self.env["account.payment.register"]
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create({"amount": amount, "payment_date": on})
+        )
+        return wizard._create_payments()
+
+    def run_job(self, **context):
+        """Run the daily job as the cron does: with an empty context by default."""
+        # A positional dict replaces the whole context: {} is the cron's context.
+        return self.env["account.move"].with_context(context)._cron_invoice_reminder()
+
+    def level(self, invoice):
+        """(step, state) of ``invoice`` as stored."""
+        invoice.invalidate_recordset()
+        return invoice.reminder_step_id, invoice.reminder_state
