@@ -81,8 +81,8 @@ class AccountReminderStep(models.Model):
                 raise ValidationError(
                     self.env._(
                         "The email template %(template)s of the reminder step %(step)s "
-                        "applies to %(model)s; a reminder step needs a template for "
-                        "invoices (Journal Entry).",
+                        "applies to %(model)s: a reminder step needs a template that "
+                        "applies to invoices.",
                         template=template.name,
                         step=step.name,
                         model=template.model_id.name or template.model,

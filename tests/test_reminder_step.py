@@ -90,7 +90,7 @@ class TestReminderStep(ReminderCommon):
         partner_template = self.env["mail.template"].create(
             {"name": "Partner mail", "model_id": self.env.ref("base.model_res_partner").id}
         )
-        with self.assertRaisesRegex(ValidationError, "needs a template for invoices"):
+        with self.assertRaisesRegex(ValidationError, "needs a template that applies to invoices"):
             self.step_1.mail_template_id = partner_template
 
     def test_step_without_name_is_refused(self):
