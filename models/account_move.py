@@ -1,5 +1,6 @@
 import logging
 import threading
+import time
 
 import psycopg2.errors
 
@@ -14,8 +15,11 @@ _logger = logging.getLogger(__name__)
 # Invoices read, decided and written per transaction by the daily job. Small enough
 # that a user registering a payment on a locked invoice waits for one short batch.
 REMINDER_BATCH_SIZE = 500
-# How many times a batch that met a concurrent update is tried again in the run.
+# How many times a batch that met a concurrent update is tried in the run, and the
+# pause before each new attempt (seconds, times the attempt number), long enough for
+# a payment being registered to be saved.
 REMINDER_BATCH_ATTEMPTS = 3
+REMINDER_RETRY_DELAY = 1.0
 
 # The invoices that can be reminded: customer invoices, posted, that still owe money.
 # "blocked", "in_payment", "paid", "reversed" and "invoicing_legacy" never are.
@@ -211,6 +215,8 @@ class AccountMove(models.Model):
             ]
             while queue:
                 batch, attempt = queue.pop(0)
+                if attempt > 1:
+                    Move._reminder_pause((attempt - 1) * REMINDER_RETRY_DELAY)
                 retry = Move._reminder_run_batch(batch, today, policy_steps, stats)
                 if retry and attempt < REMINDER_BATCH_ATTEMPTS:
                     queue.append((retry, attempt + 1))
@@ -228,7 +234,9 @@ class AccountMove(models.Model):
                     done=done, remaining=max(total - done, 0)
                 )
                 Move._reminder_commit()
-        self.env["ir.cron"]._notify_progress(done=done, remaining=0)
+        # Invoices still locked after every attempt are reported as remaining: the
+        # scheduler then runs the job again soon, instead of waiting for tomorrow.
+        self.env["ir.cron"]._notify_progress(done=done, remaining=stats["postponed"])
         _logger.info(
             "Invoice reminders: %d invoices checked, %d tagged, %d withdrawn, "
             "%d failed, %d postponed",
@@ -239,6 +247,11 @@ class AccountMove(models.Model):
             stats["postponed"],
         )
         return stats
+
+    @api.model
+    def _reminder_pause(self, seconds):
+        if not getattr(threading.current_thread(), "testing", False):
+            time.sleep(seconds)
 
     @api.model
     def _reminder_commit(self):

@@ -1,3 +1,4 @@
+from contextlib import contextmanager
 from datetime import date
 
 from odoo import Command
@@ -88,3 +89,11 @@ class ReminderCommon(AccountTestInvoicingCommon):
         """(step, state) of ``invoice`` as stored."""
         invoice.invalidate_recordset()
         return invoice.reminder_step_id, invoice.reminder_state
+
+    @contextmanager
+    def assertRefused(self, exception, text):
+        """Odoo's assertRaises (which rolls back what the refused operation left, as
+        the user's transaction would be) that also checks the message."""
+        with self.assertRaises(exception) as caught:
+            yield caught
+        self.assertIn(text, str(caught.exception))

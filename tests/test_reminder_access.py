@@ -33,6 +33,7 @@ class TestReminderAccess(ReminderCommon):
             ),
             "internal": new_test_user(cls.env, "rem_internal", groups="base.group_user", **company),
             "portal": new_test_user(cls.env, "rem_portal", groups="base.group_portal", **company),
+            "public": new_test_user(cls.env, "rem_public", groups="base.group_public", **company),
         }
         cls.invoice = cls.make_invoice("2023-01-31", partner=cls.users["portal"].partner_id)
 
@@ -76,6 +77,7 @@ class TestReminderAccess(ReminderCommon):
                         "mark done": REFUSED},
             "internal": dict.fromkeys(operations, REFUSED),
             "portal": dict.fromkeys(operations, REFUSED),
+            "public": dict.fromkeys(operations, REFUSED),
         }
         for role, user in self.users.items():
             for name, operation in operations.items():

@@ -3,6 +3,7 @@
 from datetime import date
 from unittest.mock import patch
 
+import psycopg2.errors
 from freezegun import freeze_time
 
 from odoo.exceptions import UserError
@@ -446,6 +447,42 @@ class TestReminderJob(ReminderCommon):
         self.assertEqual((stats["tagged"], stats["failed"]), (2, 1))
         self.assertEqual(invoices.mapped("reminder_state"), [False, "to_do", "to_do"])
 
+    def test_batch_meeting_a_concurrent_update_is_redone_later(self):
+        invoices = self.make_invoices(3, "2023-01-31")
+        Move = type(self.env["account.move"])
+        original = Move._reminder_read_status
+        calls = []
+
+        def concurrent_once(records, ids):
+            calls.append(list(ids))
+            if len(calls) == 1:
+                raise psycopg2.errors.SerializationFailure("concurrent update")
+            return original(records, ids)
+
+        with patch.object(Move, "_reminder_read_status", concurrent_once), \
+                freeze_time("2023-02-01"):
+            stats = self.run_job()
+        self.assertEqual(len(calls), 2)  # the batch, then the same batch again
+        self.assertEqual(calls[0], calls[1])
+        self.assertEqual((stats["tagged"], stats["postponed"]), (3, 0))
+        self.assertEqual(set(invoices.mapped("reminder_state")), {"to_do"})
+
+    def test_invoices_locked_on_every_attempt_are_postponed(self):
+        invoices = self.make_invoices(2, "2023-01-31")
+        Move = type(self.env["account.move"])
+
+        def always_concurrent(records, ids):
+            raise psycopg2.errors.SerializationFailure("concurrent update")
+
+        with patch.object(Move, "_reminder_read_status", always_concurrent), \
+                freeze_time("2023-02-01"), mute_logger(JOB_LOGGER):
+            stats = self.run_job()
+        self.assertEqual((stats["tagged"], stats["postponed"]), (0, 2))
+        self.assertEqual(invoices.mapped("reminder_state"), [False, False])
+        with freeze_time("2023-02-01"):
+            stats = self.run_job()  # the next run handles them
+        self.assertEqual(stats["tagged"], 2)
+
     # ----------------------------------------------------------- mark as done
 
     def test_mark_done_records_today_and_posts_a_note(self):
@@ -467,7 +504,7 @@ class TestReminderJob(ReminderCommon):
 
     def test_mark_done_without_pending_step_is_refused(self):
         invoice = self.make_invoice("2023-01-31")
-        with self.assertRaisesRegex(UserError, "no reminder to mark as done"):
+        with self.assertRefused(UserError, "no reminder to mark as done"):
             invoice.action_reminder_mark_done()
         with freeze_time("2023-02-01"):
             self.run_job()

@@ -81,29 +81,37 @@ class TestReminderStep(ReminderCommon):
     # ------------------------------------------------------------- bad input
 
     def test_negative_days_are_refused(self):
-        with self.assertRaisesRegex(ValidationError, "cannot be negative"):
+        with self.assertRefused(ValidationError, "cannot be negative"):
             self.step_2.delay_days = -1
         with self.assertRaises(ValidationError):
             self.Step.create({"name": "Late", "delay_days": -5})
+        self.step_2.invalidate_recordset()
+        self.assertEqual(self.step_2.delay_days, 30)  # nothing lost
+        self.assertFalse(self.Step.search([("name", "=", "Late")]))
 
     def test_template_of_another_model_is_refused(self):
         partner_template = self.env["mail.template"].create(
             {"name": "Partner mail", "model_id": self.env.ref("base.model_res_partner").id}
         )
-        with self.assertRaisesRegex(ValidationError, "needs a template that applies to invoices"):
+        first = self.step_1.mail_template_id
+        with self.assertRefused(ValidationError, "needs a template that applies to invoices"):
             self.step_1.mail_template_id = partner_template
+        self.step_1.invalidate_recordset()
+        self.assertEqual(self.step_1.mail_template_id, first)
 
     def test_step_without_name_is_refused(self):
-        with self.assertRaisesRegex(ValidationError, "must have a name"):
+        with self.assertRefused(ValidationError, "must have a name"):
             self.Step.create({"trigger_basis": "due_date", "delay_days": 3})
-        with self.assertRaisesRegex(ValidationError, "must have a name"):
+        with self.assertRefused(ValidationError, "must have a name"):
             self.step_1.name = "   "
+        self.step_1.invalidate_recordset()
+        self.assertEqual(self.step_1.with_context(lang="en_US").name, "Reminder 1")
 
     def test_deleting_a_used_step_suggests_archiving(self):
         invoice = self.make_invoice("2023-01-31")
         with freeze_time("2023-02-01"):
             self.run_job()
-        with self.assertRaisesRegex(UserError, "Archive it instead"):
+        with self.assertRefused(UserError, "Archive it instead"):
             self.step_1.unlink()
         self.assertTrue(self.step_1.exists())
         self.assertEqual(invoice.reminder_step_id, self.step_1)
