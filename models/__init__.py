@@ -1,4 +1,1 @@
-from . import account_reminder_step
-from . import account_move
-from . import ir_module_module
-from . import res_company
+from . import account_move, account_reminder_step, ir_module_module, res_company

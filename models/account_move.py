@@ -294,7 +294,7 @@ class AccountMove(models.Model):
         """Decide and write the status of invoices ``ids``; return those to retry.
 
         The number of queries does not depend on the number of invoices: one lock,
-        one read, and at most three writes.
+        two reads, and at most three writes.
         """
         cr = self.env.cr
         try:
@@ -314,13 +314,8 @@ class AccountMove(models.Model):
                 for move_id in locked:
                     try:
                         row = rows[move_id]
-                        new = reminder_policy.next_status(
-                            row["status"],
-                            today=today,
-                            steps=steps,
-                            reference=row["reference"] if row["eligible"] else None,
-                        )
-                    except Exception:
+                        new = self._reminder_decide(row, today, steps)
+                    except Exception:  # noqa: BLE001 - one bad invoice must not stop the run
                         stats["failed"] += 1
                         _logger.exception(
                             "Invoice reminders: invoice %s skipped", move_id
@@ -351,18 +346,26 @@ class AccountMove(models.Model):
         return [move_id for move_id in ids if move_id not in locked]
 
     @api.model
+    def _reminder_decide(self, row, today, steps):
+        # An invoice that cannot be reminded has no reference: the policy then only
+        # withdraws its pending step.
+        return reminder_policy.next_status(
+            row["status"],
+            today=today,
+            steps=steps,
+            reference=row["reference"] if row["eligible"] else None,
+        )
+
+    @api.model
     def _reminder_run_single(self, move_id, today, steps, stats):
         # Only reached when a whole batch failed: isolate the invoice at fault.
         try:
             with self.env.cr.savepoint():
                 row = self._reminder_read_status([move_id])[move_id]
-                new = reminder_policy.next_status(
-                    row["status"],
-                    today=today,
-                    steps=steps,
-                    reference=row["reference"] if row["eligible"] else None,
+                new = self._reminder_decide(row, today, steps)
+                changes = (
+                    {move_id: (row["status"], new)} if new != row["status"] else {}
                 )
-                changes = {move_id: (row["status"], new)} if new != row["status"] else {}
                 self._reminder_write_statuses(changes)
             self._reminder_count_changes(changes, stats)
         except Exception:
@@ -386,8 +389,14 @@ class AccountMove(models.Model):
         if not ids:
             return {}
         self.env["account.move.line"].flush_model(
-            ["move_id", "display_type", "reconciled", "amount_residual",
-             "amount_residual_currency", "date_maturity"]
+            [
+                "move_id",
+                "display_type",
+                "reconciled",
+                "amount_residual",
+                "amount_residual_currency",
+                "date_maturity",
+            ]
         )
         self.env.cr.execute(
             SQL(
@@ -432,20 +441,20 @@ class AccountMove(models.Model):
         )
         rows = self.env.cr.fetchall()
         references = self._reminder_read_references(ids)
-        return {
-            move_id: {
+        result = {}
+        for move_id, eligible, step_id, state, last_date, line_id, done_ids in rows:
+            result[move_id] = {
                 "eligible": eligible,
                 "reference": references.get(move_id),
                 "status": reminder_policy.Status(
                     step_id=step_id,
                     state=state,
                     last_date=last_date,
-                    cycle_key=cycle_line_id,
+                    cycle_key=line_id,
                     done_step_ids=frozenset(done_ids),
                 ),
             }
-            for move_id, eligible, step_id, state, last_date, cycle_line_id, done_ids in rows
-        }
+        return result
 
     @api.model
     def _reminder_count_changes(self, changes, stats):
@@ -475,7 +484,9 @@ class AccountMove(models.Model):
             states.append(new.state)
             dates.append(new.last_date)
             line_ids.append(new.cycle_key)
-            removed += [(move_id, step) for step in old.done_step_ids - new.done_step_ids]
+            removed += [
+                (move_id, step) for step in old.done_step_ids - new.done_step_ids
+            ]
             added += [(move_id, step) for step in new.done_step_ids - old.done_step_ids]
         cr = self.env.cr
         cr.execute(
@@ -486,8 +497,8 @@ class AccountMove(models.Model):
                        reminder_state = v.state,
                        reminder_last_date = v.last_date,
                        reminder_cycle_line_id = v.line_id
-                  FROM unnest(%s::int[], %s::int[], %s::varchar[], %s::date[], %s::int[])
-                       AS v(id, step_id, state, last_date, line_id)
+                  FROM unnest(%s::int[], %s::int[], %s::varchar[], %s::date[],
+                              %s::int[]) AS v(id, step_id, state, last_date, line_id)
                  WHERE m.id = v.id
                 """,
                 ids,

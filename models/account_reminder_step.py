@@ -106,7 +106,9 @@ class AccountReminderStep(models.Model):
         )
         if moves:
             used = self.filtered(
-                lambda step: step in moves.reminder_step_id | moves.reminder_done_step_ids
+                lambda step: (
+                    step in moves.reminder_step_id | moves.reminder_done_step_ids
+                )
             )
             raise UserError(
                 self.env._(
@@ -130,7 +132,9 @@ class AccountReminderStep(models.Model):
     def _create_company_defaults(self, companies):
         """Create the default steps in those of ``companies`` that have none yet."""
         Step = self.sudo().with_context(active_test=False, lang="en_US")
-        with_steps = set(Step.search([("company_id", "in", companies.ids)]).company_id.ids)
+        with_steps = set(
+            Step.search([("company_id", "in", companies.ids)]).company_id.ids
+        )
         vals_list = []
         for company in companies.filtered(lambda c: c.id not in with_steps):
             for sequence, (name, template_xmlid, basis, days) in enumerate(

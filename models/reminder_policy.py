@@ -38,7 +38,9 @@ class Status:
     """What an invoice stores about its reminders."""
 
     step_id: int | None = None  # level reached (the last step tagged)
-    state: str | None = None  # TO_DO, DONE, or None (no level, or pending step withdrawn)
+    state: str | None = (
+        None  # TO_DO, DONE, or None (no level, or pending step withdrawn)
+    )
     last_date: date | None = None  # date the last step was done
     cycle_key: int | None = None  # the installment the current cycle follows
     done_step_ids: frozenset = field(default_factory=frozenset)  # done in this cycle

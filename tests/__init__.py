@@ -1,6 +1,8 @@
-from . import test_reminder_access
-from . import test_reminder_i18n
-from . import test_reminder_job
-from . import test_reminder_policy
-from . import test_reminder_step
-from . import test_reminder_volume
+from . import (
+    test_reminder_access,
+    test_reminder_i18n,
+    test_reminder_job,
+    test_reminder_policy,
+    test_reminder_step,
+    test_reminder_volume,
+)

@@ -24,14 +24,20 @@ class ReminderCommon(AccountTestInvoicingCommon):
             {
                 "name": "30% now, 70% in 60 days",
                 "line_ids": [
-                    Command.create({"value": "percent", "value_amount": 30.0, "nb_days": 0}),
-                    Command.create({"value": "percent", "value_amount": 70.0, "nb_days": 60}),
+                    Command.create(
+                        {"value": "percent", "value_amount": 30.0, "nb_days": 0}
+                    ),
+                    Command.create(
+                        {"value": "percent", "value_amount": 70.0, "nb_days": 60}
+                    ),
                 ],
             }
         )
 
     @classmethod
-    def _invoice_vals(cls, due, amount=1000.0, invoice_date=None, partner=None, **extra):
+    def _invoice_vals(
+        cls, due, amount=1000.0, invoice_date=None, partner=None, **extra
+    ):
         vals = {
             "move_type": "out_invoice",
             "partner_id": (partner or cls.partner_a).id,
@@ -40,7 +46,12 @@ class ReminderCommon(AccountTestInvoicingCommon):
             "invoice_date_due": due,
             "invoice_line_ids": [
                 Command.create(
-                    {"name": "Service", "quantity": 1, "price_unit": amount, "tax_ids": []}
+                    {
+                        "name": "Service",
+                        "quantity": 1,
+                        "price_unit": amount,
+                        "tax_ids": [],
+                    }
                 )
             ],
         }
@@ -62,6 +73,16 @@ class ReminderCommon(AccountTestInvoicingCommon):
         return invoice
 
     @classmethod
+    def make_installment_invoice(cls, invoice_date="2023-01-31", **extra):
+        """1,000 due 30 % on ``invoice_date`` and 70 % sixty days later."""
+        return cls.make_invoice(
+            None,
+            invoice_date=invoice_date,
+            invoice_payment_term_id=cls.term_30_70.id,
+            **extra,
+        )
+
+    @classmethod
     def make_invoices(cls, count, due, amount=100.0):
         """``count`` posted invoices at once, for volume tests."""
         due = date.fromisoformat(due) if isinstance(due, str) else due
@@ -79,6 +100,18 @@ class ReminderCommon(AccountTestInvoicingCommon):
             .create({"amount": amount, "payment_date": on})
         )
         return wizard._create_payments()
+
+    def partly_paid_invoice(self, lang):
+        """1,200 due on 31/01/2023, 200 paid on 10/02, for a customer in ``lang``."""
+        self.partner_a.lang = lang
+        invoice = self.make_invoice("2023-01-31", amount=1200.0)
+        self.pay(invoice, 200.0, date(2023, 2, 10))
+        return invoice
+
+    def render(self, template, invoice, field="body_html"):
+        """``field`` of ``template`` for ``invoice``, in the recipient's language as
+        when sending."""
+        return template._render_field(field, invoice.ids, compute_lang=True)[invoice.id]
 
     def run_job(self, **context):
         """Run the daily job as the cron does: with an empty context by default."""

@@ -19,23 +19,42 @@ class TestReminderAccess(ReminderCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        company = {"company_id": cls.company.id, "company_ids": [(6, 0, cls.company.ids)]}
+        company = {
+            "company_id": cls.company.id,
+            "company_ids": [(6, 0, cls.company.ids)],
+        }
         cls.users = {
             "manager": new_test_user(
-                cls.env, "rem_manager", groups="account.group_account_manager", **company
+                cls.env,
+                "rem_manager",
+                groups="account.group_account_manager",
+                **company,
             ),
             "billing": new_test_user(
-                cls.env, "rem_billing", groups="account.group_account_invoice", **company
+                cls.env,
+                "rem_billing",
+                groups="account.group_account_invoice",
+                **company,
             ),
             "auditor": new_test_user(
-                cls.env, "rem_auditor",
-                groups="base.group_user,account.group_account_readonly", **company
+                cls.env,
+                "rem_auditor",
+                groups="base.group_user,account.group_account_readonly",
+                **company,
             ),
-            "internal": new_test_user(cls.env, "rem_internal", groups="base.group_user", **company),
-            "portal": new_test_user(cls.env, "rem_portal", groups="base.group_portal", **company),
-            "public": new_test_user(cls.env, "rem_public", groups="base.group_public", **company),
+            "internal": new_test_user(
+                cls.env, "rem_internal", groups="base.group_user", **company
+            ),
+            "portal": new_test_user(
+                cls.env, "rem_portal", groups="base.group_portal", **company
+            ),
+            "public": new_test_user(
+                cls.env, "rem_public", groups="base.group_public", **company
+            ),
         }
-        cls.invoice = cls.make_invoice("2023-01-31", partner=cls.users["portal"].partner_id)
+        cls.invoice = cls.make_invoice(
+            "2023-01-31", partner=cls.users["portal"].partner_id
+        )
 
     def _allowed(self, operation):
         try:
@@ -65,16 +84,26 @@ class TestReminderAccess(ReminderCommon):
             "see levels": lambda u: self.invoice.with_user(u).read(
                 ["reminder_step_id", "reminder_state", "reminder_last_date"]
             ),
-            "mark done": lambda u: self.invoice.with_user(u).action_reminder_mark_done(),
+            "mark done": lambda u: self.invoice.with_user(
+                u
+            ).action_reminder_mark_done(),
         }
         expected = {
             "manager": dict.fromkeys(operations, ALLOWED),
-            "billing": {"read steps": ALLOWED, "edit steps": REFUSED,
-                        "create steps": REFUSED, "see levels": ALLOWED,
-                        "mark done": ALLOWED},
-            "auditor": {"read steps": ALLOWED, "edit steps": REFUSED,
-                        "create steps": REFUSED, "see levels": ALLOWED,
-                        "mark done": REFUSED},
+            "billing": {
+                "read steps": ALLOWED,
+                "edit steps": REFUSED,
+                "create steps": REFUSED,
+                "see levels": ALLOWED,
+                "mark done": ALLOWED,
+            },
+            "auditor": {
+                "read steps": ALLOWED,
+                "edit steps": REFUSED,
+                "create steps": REFUSED,
+                "see levels": ALLOWED,
+                "mark done": REFUSED,
+            },
             "internal": dict.fromkeys(operations, REFUSED),
             "portal": dict.fromkeys(operations, REFUSED),
             "public": dict.fromkeys(operations, REFUSED),
@@ -83,7 +112,8 @@ class TestReminderAccess(ReminderCommon):
             for name, operation in operations.items():
                 with self.subTest(role=role, operation=name):
                     self.assertEqual(
-                        self._allowed(lambda: operation(user)), expected[role][name]
+                        self._allowed(lambda op=operation, u=user: op(u)),
+                        expected[role][name],
                     )
         # Every refused operation left the data as it was.
         self.assertEqual(self.step_1.delay_days, 0)
@@ -94,7 +124,9 @@ class TestReminderAccess(ReminderCommon):
         with freeze_time("2023-02-02"):
             self.invoice.with_user(self.users["billing"]).action_reminder_mark_done()
         self.assertEqual(self.level(self.invoice), (self.step_1, "done"))
-        self.assertEqual(self.invoice.message_ids[0].author_id, self.users["billing"].partner_id)
+        self.assertEqual(
+            self.invoice.message_ids[0].author_id, self.users["billing"].partner_id
+        )
 
     def test_other_company_steps_and_invoices_stay_hidden(self):
         other = self.setup_other_company()["company"]
@@ -105,10 +137,16 @@ class TestReminderAccess(ReminderCommon):
             with self.subTest(role=role):
                 visible = self.Step.with_user(user).search([])
                 self.assertEqual(visible.company_id, self.company)
-                self.assertFalse(self._allowed(lambda u=user: other_steps.with_user(u).read(["name"])))
                 self.assertFalse(
                     self._allowed(
-                        lambda u=user: other_invoice.with_user(u).read(["reminder_step_id"])
+                        lambda u=user: other_steps.with_user(u).read(["name"])
+                    )
+                )
+                self.assertFalse(
+                    self._allowed(
+                        lambda u=user: other_invoice.with_user(u).read(
+                            ["reminder_step_id"]
+                        )
                     )
                 )
 

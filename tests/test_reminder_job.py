@@ -54,14 +54,19 @@ class TestReminderJob(ReminderCommon):
             blocked: "blocked",
         }
         for move, state in expected_states.items():
-            self.assertEqual(move.state if state in ("draft", "cancel") else move.payment_state, state)
+            self.assertEqual(
+                move.state if state in ("draft", "cancel") else move.payment_state,
+                state,
+            )
 
         stats = self.run_job()
 
         self.assertEqual(self.level(open_invoice), (self.step_1, "to_do"))
         self.assertEqual(stats["tagged"], 1)
         for move in [*expected_states, credit_note, bill]:
-            with self.subTest(move=move.move_type, state=move.state, payment=move.payment_state):
+            with self.subTest(
+                move=move.move_type, state=move.state, payment=move.payment_state
+            ):
                 self.assertFalse(move.reminder_step_id)
                 self.assertFalse(move.reminder_state)
 
@@ -72,18 +77,30 @@ class TestReminderJob(ReminderCommon):
                 "move_type": "entry",
                 "date": D("2023-01-15"),
                 "line_ids": [
-                    (0, 0, {
-                        "name": "receivable",
-                        "account_id": self.company_data["default_account_receivable"].id,
-                        "partner_id": self.partner_a.id,
-                        "debit": 500.0,
-                        "date_maturity": D("2023-01-31"),
-                    }),
-                    (0, 0, {
-                        "name": "revenue",
-                        "account_id": self.company_data["default_account_revenue"].id,
-                        "credit": 500.0,
-                    }),
+                    (
+                        0,
+                        0,
+                        {
+                            "name": "receivable",
+                            "account_id": self.company_data[
+                                "default_account_receivable"
+                            ].id,
+                            "partner_id": self.partner_a.id,
+                            "debit": 500.0,
+                            "date_maturity": D("2023-01-31"),
+                        },
+                    ),
+                    (
+                        0,
+                        0,
+                        {
+                            "name": "revenue",
+                            "account_id": self.company_data[
+                                "default_account_revenue"
+                            ].id,
+                            "credit": 500.0,
+                        },
+                    ),
                 ],
             }
         )
@@ -125,12 +142,13 @@ class TestReminderJob(ReminderCommon):
     # ---------------------------------------------- rule 2: earliest open installment
 
     def test_first_installment_overdue_although_invoice_due_date_is_later(self):
-        invoice = self.make_invoice(
-            None, invoice_date="2023-01-31", invoice_payment_term_id=self.term_30_70.id
+        invoice = self.make_installment_invoice()
+        installments = invoice.line_ids.filtered(
+            lambda line: line.display_type == "payment_term"
         )
-        installments = invoice.line_ids.filtered(lambda l: l.display_type == "payment_term")
         self.assertEqual(
-            sorted(installments.mapped("date_maturity")), [D("2023-01-31"), D("2023-04-01")]
+            sorted(installments.mapped("date_maturity")),
+            [D("2023-01-31"), D("2023-04-01")],
         )
         self.assertEqual(invoice.invoice_date_due, D("2023-04-01"))
         with freeze_time("2023-01-31"):
@@ -154,9 +172,7 @@ class TestReminderJob(ReminderCommon):
         self.assertEqual(self.level(invoice), (self.step_1, "to_do"))
 
     def test_paid_first_installment_moves_the_reference_to_the_second(self):
-        invoice = self.make_invoice(
-            None, invoice_date="2023-01-31", invoice_payment_term_id=self.term_30_70.id
-        )
+        invoice = self.make_installment_invoice()
         self.pay(invoice, 300.0, D("2023-01-31"))
         with freeze_time("2023-03-01"):
             self.run_job()
@@ -174,7 +190,9 @@ class TestReminderJob(ReminderCommon):
         invoice = self.make_invoice("2023-01-31")
         with freeze_time("2023-02-07 23:00:00"):
             self.run_job()
-        self.assertEqual(self.level(invoice), (self.env["account.reminder.step"], False))
+        self.assertEqual(
+            self.level(invoice), (self.env["account.reminder.step"], False)
+        )
         with freeze_time("2023-02-08 06:00:00"):
             self.run_job()
         self.assertEqual(self.level(invoice), (self.step_1, "to_do"))
@@ -268,9 +286,7 @@ class TestReminderJob(ReminderCommon):
     # ------------------------------------------------------ rule 6: cycles
 
     def test_next_installment_restarts_and_reopened_one_resumes(self):
-        invoice = self.make_invoice(
-            None, invoice_date="2023-01-31", invoice_payment_term_id=self.term_30_70.id
-        )
+        invoice = self.make_installment_invoice()
         with freeze_time("2023-02-01"):
             self.run_job()
             invoice.action_reminder_mark_done()
@@ -299,7 +315,10 @@ class TestReminderJob(ReminderCommon):
         self.assertEqual(self.level(invoice), (self.step_1, "to_do"))
         self.assertFalse(invoice.reminder_done_step_ids)
         second = invoice.line_ids.filtered(
-            lambda l: l.display_type == "payment_term" and l.date_maturity == D("2023-04-01")
+            lambda line: (
+                line.display_type == "payment_term"
+                and line.date_maturity == D("2023-04-01")
+            )
         )
         self.assertEqual(invoice.reminder_cycle_line_id, second)
 
@@ -341,7 +360,9 @@ class TestReminderJob(ReminderCommon):
         invoice = self.make_invoice("2023-01-31")
         # The user is in Auckland (already 08/02), reads French and sees archived
         # records: the company (UTC) is still on 07/02, and archived steps stay out.
-        self.step_2.copy({"sequence": 1, "active": False, "delay_days": 0, "name": "Old"})
+        self.step_2.copy(
+            {"sequence": 1, "active": False, "delay_days": 0, "name": "Old"}
+        )
         with freeze_time("2023-02-07 12:00:00"):
             self.run_job(tz="Pacific/Auckland", lang="fr_FR", active_test=False)
         self.assertFalse(invoice.reminder_state)
@@ -378,8 +399,13 @@ class TestReminderJob(ReminderCommon):
             def snapshot():
                 (invoices | done).invalidate_recordset()
                 return [
-                    (m.reminder_step_id.id, m.reminder_state, m.reminder_last_date,
-                     m.reminder_cycle_line_id.id, m.reminder_done_step_ids.ids)
+                    (
+                        m.reminder_step_id.id,
+                        m.reminder_state,
+                        m.reminder_last_date,
+                        m.reminder_cycle_line_id.id,
+                        m.reminder_done_step_ids.ids,
+                    )
                     for m in invoices | done
                 ]
 
@@ -404,8 +430,10 @@ class TestReminderJob(ReminderCommon):
 
     def test_batches_cover_every_invoice(self):
         invoices = self.make_invoices(7, "2023-01-31")
-        with patch.object(account_move_module, "REMINDER_BATCH_SIZE", 3), \
-                freeze_time("2023-02-01"):
+        with (
+            patch.object(account_move_module, "REMINDER_BATCH_SIZE", 3),
+            freeze_time("2023-02-01"),
+        ):
             stats = self.run_job()
         self.assertEqual(stats["tagged"], 7)
         self.assertEqual(set(invoices.mapped("reminder_state")), {"to_do"})
@@ -424,8 +452,11 @@ class TestReminderJob(ReminderCommon):
                 )
             return references
 
-        with patch.object(Move, "_reminder_read_references", corrupted), \
-                mute_logger(JOB_LOGGER), freeze_time("2023-02-01"):
+        with (
+            patch.object(Move, "_reminder_read_references", corrupted),
+            mute_logger(JOB_LOGGER),
+            freeze_time("2023-02-01"),
+        ):
             stats = self.run_job()
         self.assertEqual(stats["failed"], 1)
         self.assertEqual(invoices.mapped("reminder_state"), ["to_do", False, "to_do"])
@@ -441,8 +472,11 @@ class TestReminderJob(ReminderCommon):
                 raise ValueError("cannot write this invoice")
             return original(records, changes)
 
-        with patch.object(Move, "_reminder_write_statuses", failing), \
-                mute_logger(JOB_LOGGER), freeze_time("2023-02-01"):
+        with (
+            patch.object(Move, "_reminder_write_statuses", failing),
+            mute_logger(JOB_LOGGER),
+            freeze_time("2023-02-01"),
+        ):
             stats = self.run_job()
         self.assertEqual((stats["tagged"], stats["failed"]), (2, 1))
         self.assertEqual(invoices.mapped("reminder_state"), [False, "to_do", "to_do"])
@@ -459,8 +493,10 @@ class TestReminderJob(ReminderCommon):
                 raise psycopg2.errors.SerializationFailure("concurrent update")
             return original(records, ids)
 
-        with patch.object(Move, "_reminder_read_status", concurrent_once), \
-                freeze_time("2023-02-01"):
+        with (
+            patch.object(Move, "_reminder_read_status", concurrent_once),
+            freeze_time("2023-02-01"),
+        ):
             stats = self.run_job()
         self.assertEqual(len(calls), 2)  # the batch, then the same batch again
         self.assertEqual(calls[0], calls[1])
@@ -474,8 +510,11 @@ class TestReminderJob(ReminderCommon):
         def always_concurrent(records, ids):
             raise psycopg2.errors.SerializationFailure("concurrent update")
 
-        with patch.object(Move, "_reminder_read_status", always_concurrent), \
-                freeze_time("2023-02-01"), mute_logger(JOB_LOGGER):
+        with (
+            patch.object(Move, "_reminder_read_status", always_concurrent),
+            freeze_time("2023-02-01"),
+            mute_logger(JOB_LOGGER),
+        ):
             stats = self.run_job()
         self.assertEqual((stats["tagged"], stats["postponed"]), (0, 2))
         self.assertEqual(invoices.mapped("reminder_state"), [False, False])
@@ -497,8 +536,9 @@ class TestReminderJob(ReminderCommon):
         self.assertEqual(invoice.reminder_last_date, D("2023-02-03"))
         self.assertEqual(invoice.reminder_done_step_ids, self.step_1)
         self.assertEqual(len(invoice.message_ids), messages_before + 1)
+        step_name = self.step_1.with_context(lang="en_US").name
         self.assertIn(
-            f"Reminder step {self.step_1.with_context(lang='en_US').name} marked as done.",
+            f"Reminder step {step_name} marked as done.",
             invoice.message_ids[0].with_context(lang="en_US").body,
         )
 
@@ -519,7 +559,7 @@ class TestReminderJob(ReminderCommon):
         invoice = self.make_invoice("2023-01-31")
         refund = self.make_invoice("2023-02-05", amount=400.0, move_type="out_refund")
         lines = (invoice | refund).line_ids.filtered(
-            lambda l: l.account_id.account_type == "asset_receivable"
+            lambda line: line.account_id.account_type == "asset_receivable"
         )
         lines.reconcile()
         self.assertEqual(invoice.payment_state, "partial")

@@ -29,7 +29,9 @@ def simulate(steps, reference, start, days, handle_after=0):
     status, tagged_on = Status(), {}
     for offset in range(days):
         today = start + timedelta(days=offset)
-        status = policy.next_status(status, today=today, steps=steps, reference=reference)
+        status = policy.next_status(
+            status, today=today, steps=steps, reference=reference
+        )
         if status.state == TO_DO:
             tagged_on.setdefault(status.step_id, today)
             if today >= tagged_on[status.step_id] + timedelta(days=handle_after):
@@ -63,20 +65,33 @@ class TestReminderPolicy(BaseCase):
 
     def test_previous_reminder_counts_from_done_date(self):
         done = Status(
-            step_id=1, state=DONE, last_date=D("2023-02-10"), cycle_key=100,
+            step_id=1,
+            state=DONE,
+            last_date=D("2023-02-10"),
+            cycle_key=100,
             done_step_ids=frozenset({1}),
         )
         self.assertEqual(run(done, "2023-03-11"), done)  # 10/02 + 30 = 12/03
         self.assertEqual(
             run(done, "2023-03-12"),
-            Status(step_id=2, state=TO_DO, last_date=D("2023-02-10"), cycle_key=100,
-                   done_step_ids=frozenset({1})),
+            Status(
+                step_id=2,
+                state=TO_DO,
+                last_date=D("2023-02-10"),
+                cycle_key=100,
+                done_step_ids=frozenset({1}),
+            ),
         )
 
     def test_due_date_basis_of_a_later_step_ignores_done_date(self):
         steps = [R1, Step(2, DUE, 45)]
-        done = Status(step_id=1, state=DONE, last_date=D("2023-03-10"), cycle_key=100,
-                      done_step_ids=frozenset({1}))
+        done = Status(
+            step_id=1,
+            state=DONE,
+            last_date=D("2023-03-10"),
+            cycle_key=100,
+            done_step_ids=frozenset({1}),
+        )
         self.assertEqual(run(done, "2023-03-16", steps).state, DONE)
         self.assertEqual(run(done, "2023-03-17", steps).step_id, 2)  # 31/01 + 45
 
@@ -89,47 +104,94 @@ class TestReminderPolicy(BaseCase):
         self.assertEqual(run(Status(), "2024-06-30").step_id, 1)
 
     def test_reordered_steps_never_resend_nor_skip(self):
-        done_1 = Status(step_id=1, state=DONE, last_date=D("2023-02-01"), cycle_key=100,
-                        done_step_ids=frozenset({1}))
+        done_1 = Status(
+            step_id=1,
+            state=DONE,
+            last_date=D("2023-02-01"),
+            cycle_key=100,
+            done_step_ids=frozenset({1}),
+        )
         # Step 2 moved before step 1: step 1 is done, step 2 comes next.
         self.assertEqual(run(done_1, "2023-03-03", [R2, R1, R3]).step_id, 2)
         # Step 3 moved first: it is the first one not done.
         self.assertEqual(run(done_1, "2023-03-03", [R3, R1, R2]).step_id, 3)
 
     def test_archived_pending_step_gives_way_to_the_next(self):
-        pending_2 = Status(step_id=2, state=TO_DO, last_date=D("2023-02-01"), cycle_key=100,
-                           done_step_ids=frozenset({1}))
+        pending_2 = Status(
+            step_id=2,
+            state=TO_DO,
+            last_date=D("2023-02-01"),
+            cycle_key=100,
+            done_step_ids=frozenset({1}),
+        )
         self.assertEqual(
             run(pending_2, "2023-03-03", [R1, R3]),
-            Status(step_id=3, state=TO_DO, last_date=D("2023-02-01"), cycle_key=100,
-                   done_step_ids=frozenset({1})),
+            Status(
+                step_id=3,
+                state=TO_DO,
+                last_date=D("2023-02-01"),
+                cycle_key=100,
+                done_step_ids=frozenset({1}),
+            ),
         )
         # Not due yet: the archived step is withdrawn, its level stays shown.
         self.assertEqual(
             run(pending_2, "2023-02-20", [R1, R3]),
-            Status(step_id=2, state=None, last_date=D("2023-02-01"), cycle_key=100,
-                   done_step_ids=frozenset({1})),
+            Status(
+                step_id=2,
+                state=None,
+                last_date=D("2023-02-01"),
+                cycle_key=100,
+                done_step_ids=frozenset({1}),
+            ),
         )
 
     def test_all_steps_done(self):
-        done_3 = Status(step_id=3, state=DONE, last_date=D("2023-04-01"), cycle_key=100,
-                        done_step_ids=frozenset({1, 2, 3}))
+        done_3 = Status(
+            step_id=3,
+            state=DONE,
+            last_date=D("2023-04-01"),
+            cycle_key=100,
+            done_step_ids=frozenset({1, 2, 3}),
+        )
         self.assertEqual(run(done_3, "2025-01-01"), done_3)
 
     def test_not_eligible_withdraws_pending_step_only(self):
-        pending = Status(step_id=2, state=TO_DO, last_date=D("2023-02-01"), cycle_key=100,
-                         done_step_ids=frozenset({1}))
-        self.assertEqual(run(pending, "2023-03-10", reference=None),
-                         Status(step_id=2, state=None, last_date=D("2023-02-01"),
-                                cycle_key=100, done_step_ids=frozenset({1})))
-        done = Status(step_id=1, state=DONE, last_date=D("2023-02-01"), cycle_key=100,
-                      done_step_ids=frozenset({1}))
+        pending = Status(
+            step_id=2,
+            state=TO_DO,
+            last_date=D("2023-02-01"),
+            cycle_key=100,
+            done_step_ids=frozenset({1}),
+        )
+        self.assertEqual(
+            run(pending, "2023-03-10", reference=None),
+            Status(
+                step_id=2,
+                state=None,
+                last_date=D("2023-02-01"),
+                cycle_key=100,
+                done_step_ids=frozenset({1}),
+            ),
+        )
+        done = Status(
+            step_id=1,
+            state=DONE,
+            last_date=D("2023-02-01"),
+            cycle_key=100,
+            done_step_ids=frozenset({1}),
+        )
         self.assertEqual(run(done, "2023-03-10", reference=None), done)
 
     def test_next_installment_restarts_at_first_step(self):
         second = Reference(key=101, due_date=D("2023-03-31"))
-        done_2 = Status(step_id=2, state=DONE, last_date=D("2023-03-03"), cycle_key=100,
-                        done_step_ids=frozenset({1, 2}))
+        done_2 = Status(
+            step_id=2,
+            state=DONE,
+            last_date=D("2023-03-03"),
+            cycle_key=100,
+            done_step_ids=frozenset({1, 2}),
+        )
         # Not overdue yet: nothing changes, the old cycle is kept.
         self.assertEqual(run(done_2, "2023-03-31", reference=second), done_2)
         self.assertEqual(
@@ -139,23 +201,48 @@ class TestReminderPolicy(BaseCase):
 
     def test_pending_step_of_settled_installment_is_withdrawn(self):
         second = Reference(key=101, due_date=D("2023-03-31"))
-        pending = Status(step_id=2, state=TO_DO, last_date=D("2023-02-01"), cycle_key=100,
-                         done_step_ids=frozenset({1}))
+        pending = Status(
+            step_id=2,
+            state=TO_DO,
+            last_date=D("2023-02-01"),
+            cycle_key=100,
+            done_step_ids=frozenset({1}),
+        )
         # The first installment is paid, the second one is not due: withdrawn.
-        self.assertEqual(run(pending, "2023-03-10", reference=second),
-                         Status(step_id=2, state=None, last_date=D("2023-02-01"),
-                                cycle_key=100, done_step_ids=frozenset({1})))
+        self.assertEqual(
+            run(pending, "2023-03-10", reference=second),
+            Status(
+                step_id=2,
+                state=None,
+                last_date=D("2023-02-01"),
+                cycle_key=100,
+                done_step_ids=frozenset({1}),
+            ),
+        )
         # The second one is overdue: a new cycle on it.
-        self.assertEqual(run(pending, "2023-04-05", reference=second),
-                         Status(step_id=1, state=TO_DO, last_date=D("2023-02-01"),
-                                cycle_key=101))
+        self.assertEqual(
+            run(pending, "2023-04-05", reference=second),
+            Status(step_id=1, state=TO_DO, last_date=D("2023-02-01"), cycle_key=101),
+        )
 
     def test_reopened_installment_resumes_its_level(self):
-        withdrawn = Status(step_id=2, state=None, last_date=D("2023-02-01"), cycle_key=100,
-                           done_step_ids=frozenset({1}))
-        self.assertEqual(run(withdrawn, "2023-03-10"),
-                         Status(step_id=2, state=TO_DO, last_date=D("2023-02-01"),
-                                cycle_key=100, done_step_ids=frozenset({1})))
+        withdrawn = Status(
+            step_id=2,
+            state=None,
+            last_date=D("2023-02-01"),
+            cycle_key=100,
+            done_step_ids=frozenset({1}),
+        )
+        self.assertEqual(
+            run(withdrawn, "2023-03-10"),
+            Status(
+                step_id=2,
+                state=TO_DO,
+                last_date=D("2023-02-01"),
+                cycle_key=100,
+                done_step_ids=frozenset({1}),
+            ),
+        )
 
     def test_no_step_at_all(self):
         self.assertEqual(run(Status(), "2023-05-01", steps=[]), Status())
@@ -164,8 +251,13 @@ class TestReminderPolicy(BaseCase):
         pending = Status(step_id=1, state=TO_DO, cycle_key=100)
         self.assertEqual(
             policy.mark_done(pending, today=D("2023-02-03")),
-            Status(step_id=1, state=DONE, last_date=D("2023-02-03"), cycle_key=100,
-                   done_step_ids=frozenset({1})),
+            Status(
+                step_id=1,
+                state=DONE,
+                last_date=D("2023-02-03"),
+                cycle_key=100,
+                done_step_ids=frozenset({1}),
+            ),
         )
         for status in (Status(), Status(step_id=1, state=DONE), Status(step_id=1)):
             with self.assertRaises(ValueError):
@@ -190,7 +282,9 @@ class TestReminderPolicy(BaseCase):
         start = INSTALLMENT.due_date - timedelta(days=3)
         for size in (1, 2, 3):
             for combo in itertools.product(choices, repeat=size):
-                steps = [Step(i + 1, basis, days) for i, (basis, days) in enumerate(combo)]
+                steps = [
+                    Step(i + 1, basis, days) for i, (basis, days) in enumerate(combo)
+                ]
                 for handle_after in (0, 3):
                     tagged_on = simulate(steps, INSTALLMENT, start, 60, handle_after)
                     with self.subTest(steps=combo, handle_after=handle_after):
@@ -211,10 +305,20 @@ class TestReminderPolicy(BaseCase):
         statuses = [
             Status(),
             Status(step_id=1, state=TO_DO, cycle_key=100),
-            Status(step_id=1, state=DONE, last_date=D("2023-02-02"), cycle_key=100,
-                   done_step_ids=frozenset({1})),
-            Status(step_id=2, state=None, last_date=D("2023-02-02"), cycle_key=100,
-                   done_step_ids=frozenset({1})),
+            Status(
+                step_id=1,
+                state=DONE,
+                last_date=D("2023-02-02"),
+                cycle_key=100,
+                done_step_ids=frozenset({1}),
+            ),
+            Status(
+                step_id=2,
+                state=None,
+                last_date=D("2023-02-02"),
+                cycle_key=100,
+                done_step_ids=frozenset({1}),
+            ),
         ]
         references = [None, INSTALLMENT, Reference(101, D("2023-02-28"))]
         for status, reference in itertools.product(statuses, references):

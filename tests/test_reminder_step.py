@@ -1,7 +1,5 @@
 """Reminder steps: defaults, validation, deletion, templates, screens."""
 
-from datetime import date
-
 from freezegun import freeze_time
 from lxml import etree
 
@@ -15,26 +13,55 @@ from .common import ReminderCommon
 @tagged("post_install", "-at_install")
 class TestReminderStep(ReminderCommon):
     def _steps_values(self, company):
-        steps = self.Step.sudo().with_context(lang="en_US").search(
-            [("company_id", "=", company.id)]
+        steps = (
+            self.Step.sudo()
+            .with_context(lang="en_US")
+            .search([("company_id", "=", company.id)])
         )
         return [
-            (s.name, s.sequence, s.mail_template_id, s.trigger_basis, s.delay_days, s.active)
+            (
+                s.name,
+                s.sequence,
+                s.mail_template_id,
+                s.trigger_basis,
+                s.delay_days,
+                s.active,
+            )
             for s in steps
         ]
 
     def test_default_steps_in_every_company(self):
         ref = self.env.ref
         expected = [
-            ("Reminder 1", 10, ref("account_invoice_reminder.mail_template_reminder_1"),
-             "due_date", 0, True),
-            ("Reminder 2", 20, ref("account_invoice_reminder.mail_template_reminder_2"),
-             "previous_reminder", 30, True),
-            ("Reminder 3", 30, ref("account_invoice_reminder.mail_template_reminder_3"),
-             "previous_reminder", 30, True),
+            (
+                "Reminder 1",
+                10,
+                ref("account_invoice_reminder.mail_template_reminder_1"),
+                "due_date",
+                0,
+                True,
+            ),
+            (
+                "Reminder 2",
+                20,
+                ref("account_invoice_reminder.mail_template_reminder_2"),
+                "previous_reminder",
+                30,
+                True,
+            ),
+            (
+                "Reminder 3",
+                30,
+                ref("account_invoice_reminder.mail_template_reminder_3"),
+                "previous_reminder",
+                30,
+                True,
+            ),
         ]
         # The company of the database, present when the add-on was installed...
-        self.assertEqual(self._steps_values(self.env.ref("base.main_company")), expected)
+        self.assertEqual(
+            self._steps_values(self.env.ref("base.main_company")), expected
+        )
         # ... and companies created later.
         self.assertEqual(self._steps_values(self.company), expected)
         new_company = self.env["res.company"].create({"name": "Created later"})
@@ -42,37 +69,41 @@ class TestReminderStep(ReminderCommon):
 
     def test_default_templates(self):
         for number in (1, 2, 3):
-            template = self.env.ref(f"account_invoice_reminder.mail_template_reminder_{number}")
+            template = self.env.ref(
+                f"account_invoice_reminder.mail_template_reminder_{number}"
+            )
             with self.subTest(template=template.name):
                 self.assertEqual(template.model, "account.move")
                 self.assertEqual(template.lang, "{{ object.partner_id.lang }}")
                 data = self.env["ir.model.data"].search(
-                    [("module", "=", "account_invoice_reminder"),
-                     ("name", "=", f"mail_template_reminder_{number}")]
+                    [
+                        ("module", "=", "account_invoice_reminder"),
+                        ("name", "=", f"mail_template_reminder_{number}"),
+                    ]
                 )
-                self.assertTrue(data.noupdate, "an upgrade must keep the user's changes")
+                self.assertTrue(
+                    data.noupdate, "an upgrade must keep the user's changes"
+                )
 
     @freeze_time("2023-02-20")
     def test_template_renders_the_invoice_facts(self):
-        self.partner_a.lang = "en_US"
-        invoice = self.make_invoice("2023-01-31", amount=1200.0)
-        self.pay(invoice, 200.0, date(2023, 2, 10))
+        invoice = self.partly_paid_invoice("en_US")
         template = self.step_1.mail_template_id
-        # As when sending: in the language of the recipient.
-        body = template._render_field("body_html", invoice.ids, compute_lang=True)[invoice.id]
-        subject = template._render_field("subject", invoice.ids, compute_lang=True)[invoice.id]
+        body = self.render(template, invoice)
+        subject = self.render(template, invoice, "subject")
         self.assertIn(invoice.name, subject)
         self.assertIn(invoice.name, body)
         self.assertIn("01/31/2023", body)  # invoice date and due date
         self.assertIn("20 days ago", body)
         still_due = format_amount(self.env, 1000.0, invoice.currency_id, "en_US")
         self.assertIn(still_due, body)  # what is still due, not the total
-        self.assertNotIn(format_amount(self.env, 1200.0, invoice.currency_id, "en_US"), body)
+        self.assertNotIn(
+            format_amount(self.env, 1200.0, invoice.currency_id, "en_US"), body
+        )
         self.assertIn(self.company.name, body)
         escalation = [
-            self.env.ref(f"account_invoice_reminder.mail_template_reminder_{n}")
-            ._render_field("body_html", invoice.ids, compute_lang=True)[invoice.id]
-            for n in (2, 3)
+            self.render(step.mail_template_id, invoice)
+            for step in self.step_2 | self.step_3
         ]
         self.assertIn("Despite our previous reminder", escalation[0])
         self.assertIn("within 8 days", escalation[0])
@@ -91,10 +122,15 @@ class TestReminderStep(ReminderCommon):
 
     def test_template_of_another_model_is_refused(self):
         partner_template = self.env["mail.template"].create(
-            {"name": "Partner mail", "model_id": self.env.ref("base.model_res_partner").id}
+            {
+                "name": "Partner mail",
+                "model_id": self.env.ref("base.model_res_partner").id,
+            }
         )
         first = self.step_1.mail_template_id
-        with self.assertRefused(ValidationError, "needs a template that applies to invoices"):
+        with self.assertRefused(
+            ValidationError, "needs a template that applies to invoices"
+        ):
             self.step_1.mail_template_id = partner_template
         self.step_1.invalidate_recordset()
         self.assertEqual(self.step_1.mail_template_id, first)
@@ -135,7 +171,9 @@ class TestReminderStep(ReminderCommon):
     def test_equal_sequences_order_by_id(self):
         late = self.Step.create({"name": "Same sequence", "sequence": 10})
         steps = self.Step.search([("company_id", "=", self.company.id)])
-        self.assertEqual(steps.ids, [self.step_1.id, late.id, self.step_2.id, self.step_3.id])
+        self.assertEqual(
+            steps.ids, [self.step_1.id, late.id, self.step_2.id, self.step_3.id]
+        )
 
     # ------------------------------------------------------------- screens
 
@@ -149,16 +187,31 @@ class TestReminderStep(ReminderCommon):
     def test_step_views(self):
         arch = etree.fromstring(self.Step.get_view(view_type="list")["arch"])
         self.assertEqual(
-            [f.get("name") for f in arch.iter("field") if f.get("name") != "company_id"],
-            ["sequence", "name", "mail_template_id", "trigger_basis", "delay_days", "active"],
+            [
+                f.get("name")
+                for f in arch.iter("field")
+                if f.get("name") != "company_id"
+            ],
+            [
+                "sequence",
+                "name",
+                "mail_template_id",
+                "trigger_basis",
+                "delay_days",
+                "active",
+            ],
         )
         self.assertEqual(arch.find("field").get("widget"), "handle")
         form = etree.fromstring(self.Step.get_view(view_type="form")["arch"])
         left, right = form.findall(".//sheet/group/group")
-        self.assertEqual([f.get("name") for f in left.iter("field")],
-                         ["name", "sequence", "mail_template_id"])
-        self.assertEqual([f.get("name") for f in right.iter("field")][:3],
-                         ["trigger_basis", "delay_days", "active"])
+        self.assertEqual(
+            [f.get("name") for f in left.iter("field")],
+            ["name", "sequence", "mail_template_id"],
+        )
+        self.assertEqual(
+            [f.get("name") for f in right.iter("field")][:3],
+            ["trigger_basis", "delay_days", "active"],
+        )
 
     def test_invoice_views_show_the_reminder(self):
         Move = self.env["account.move"]
@@ -176,7 +229,8 @@ class TestReminderStep(ReminderCommon):
             Move.get_view(self.env.ref("account.view_out_invoice_tree").id)["arch"]
         )
         optional = {
-            f.get("name"): f.get("optional") for f in listing.iter("field")
+            f.get("name"): f.get("optional")
+            for f in listing.iter("field")
             if f.get("name", "").startswith("reminder_")
         }
         self.assertEqual(optional["reminder_tag"], "show")
@@ -184,7 +238,9 @@ class TestReminderStep(ReminderCommon):
         self.assertEqual(optional["reminder_state"], "hide")
 
         search = etree.fromstring(
-            Move.get_view(self.env.ref("account.view_account_invoice_filter").id)["arch"]
+            Move.get_view(self.env.ref("account.view_account_invoice_filter").id)[
+                "arch"
+            ]
         )
         to_remind = search.find(".//filter[@name='reminder_to_remind']")
         self.assertEqual(to_remind.get("domain"), "[('reminder_state', '=', 'to_do')]")
@@ -197,11 +253,19 @@ class TestReminderStep(ReminderCommon):
         with freeze_time("2023-02-01"):
             self.run_job()
         Move = self.env["account.move"]
-        found = Move.search([("reminder_tag", "=", "to_remind"),
-                             ("id", "in", (tagged_invoice | not_due).ids)])
+        found = Move.search(
+            [
+                ("reminder_tag", "=", "to_remind"),
+                ("id", "in", (tagged_invoice | not_due).ids),
+            ]
+        )
         self.assertEqual(found, tagged_invoice)
         self.assertEqual(tagged_invoice.reminder_tag, "to_remind")
         self.assertFalse(not_due.reminder_tag)
-        others = Move.search([("reminder_tag", "!=", "to_remind"),
-                              ("id", "in", (tagged_invoice | not_due).ids)])
+        others = Move.search(
+            [
+                ("reminder_tag", "!=", "to_remind"),
+                ("id", "in", (tagged_invoice | not_due).ids),
+            ]
+        )
         self.assertEqual(others, not_due)

@@ -16,7 +16,9 @@ class TestReminderVolume(ReminderCommon):
         super().setUpClass()
         # Created in one go (no form), as a batch of a real database would be.
         cls.invoices = cls.make_invoices(1000, "2023-01-31")
-        cls.policy_steps = [s._reminder_policy_step() for s in cls.step_1 | cls.step_2 | cls.step_3]
+        cls.policy_steps = [
+            s._reminder_policy_step() for s in cls.step_1 | cls.step_2 | cls.step_3
+        ]
 
     def _batch_queries(self, invoices, today):
         # Leave out what earlier work left pending (notifications run at the first

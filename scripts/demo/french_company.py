@@ -18,4 +18,6 @@ company.write(
 env.ref("base.user_admin").write({"lang": "fr_FR", "tz": "Europe/Paris"})
 env["res.partner"].search([]).write({"lang": "fr_FR"})
 env.cr.commit()
-print(f"Company: {company.name} ({company.country_id.code}, {company.currency_id.name})")
+print(
+    f"Company: {company.name} ({company.country_id.code}, {company.currency_id.name})"
+)

@@ -15,8 +15,13 @@ product = env.ref("product.product_product_4", raise_if_not_found=False)
 def partner(name, email):
     found = env["res.partner"].search([("name", "=", name)], limit=1)
     return found or env["res.partner"].create(
-        {"name": name, "email": email, "is_company": True, "lang": "fr_FR",
-         "country_id": env.ref("base.fr").id}
+        {
+            "name": name,
+            "email": email,
+            "is_company": True,
+            "lang": "fr_FR",
+            "country_id": env.ref("base.fr").id,
+        }
     )
 
 
@@ -28,8 +33,12 @@ def invoice(customer, invoice_date, amount, term=None, due=None):
         "invoice_payment_term_id": term.id if term else False,
         "invoice_line_ids": [
             Command.create(
-                {"product_id": product.id if product else False, "name": "Prestation",
-                 "quantity": 1, "price_unit": amount}
+                {
+                    "product_id": product.id if product else False,
+                    "name": "Prestation",
+                    "quantity": 1,
+                    "price_unit": amount,
+                }
             )
         ],
     }
@@ -63,15 +72,21 @@ lefevre = partner("Cabinet Lefèvre", "secretariat@cabinet-lefevre.example.fr")
 # installment) is 40 days away.
 invoice(martin, today - timedelta(days=20), 2400.0, term=term_30_70)
 # Partly paid: 40 % received, the rest is overdue.
-partial = invoice(dubois, today - timedelta(days=45), 1500.0, due=today - timedelta(days=15))
+partial = invoice(
+    dubois, today - timedelta(days=45), 1500.0, due=today - timedelta(days=15)
+)
 pay(partial, 600.0, today - timedelta(days=10))
 # Reminded once 35 days ago and handled by phone: Reminder 2 is due today.
-reminded = invoice(lefevre, today - timedelta(days=80), 3200.0, due=today - timedelta(days=50))
+reminded = invoice(
+    lefevre, today - timedelta(days=80), 3200.0, due=today - timedelta(days=50)
+)
 with freeze_time(str(today - timedelta(days=35))):
     env["account.move"]._cron_invoice_reminder()
     reminded.action_reminder_mark_done()
 # Paid in full: never reminded.
-paid = invoice(martin, today - timedelta(days=40), 800.0, due=today - timedelta(days=10))
+paid = invoice(
+    martin, today - timedelta(days=40), 800.0, due=today - timedelta(days=10)
+)
 pay(paid, paid.amount_total, today - timedelta(days=5))
 env.cr.commit()
 print("Demo invoices added: two installments, partly paid, reminded once, paid")
