@@ -22,6 +22,7 @@ db_exists() {
 
 db_drop() {
     pg "DROP DATABASE IF EXISTS \"$1\" WITH (FORCE)" >/dev/null
+    rm -rf "$CACHE_DIR/data/filestore/$1"
 }
 
 # db_copy TEMPLATE TARGET: a new database TARGET from TEMPLATE, with its filestore.
