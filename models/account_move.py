@@ -114,6 +114,14 @@ class AccountMove(models.Model):
         groups=REMINDER_GROUPS,
         compute="_compute_reminder_due_date",
     )
+    reminder_amount_overdue = fields.Monetary(
+        string="Amount Overdue",
+        groups=REMINDER_GROUPS,
+        compute="_compute_reminder_due_date",
+        currency_field="currency_id",
+        help="What is still due on the installments whose due date has passed, in the "
+        "invoice currency. The rest of the amount due falls due later.",
+    )
 
     # ------------------------------------------------------------------ computes
 
@@ -136,19 +144,35 @@ class AccountMove(models.Model):
         return [("reminder_state", domain_op, reminder_policy.TO_DO)]
 
     @api.depends(
-        "line_ids.date_maturity", "line_ids.amount_residual", "line_ids.reconciled"
+        "state",
+        "payment_state",
+        "line_ids.date_maturity",
+        "line_ids.amount_residual",
+        "line_ids.reconciled",
     )
     def _compute_reminder_due_date(self):
-        stored = self.filtered(lambda move: isinstance(move._origin.id, int))
-        references = self._reminder_read_references(stored._origin.ids)
+        remindable = self.filtered(
+            lambda move: (
+                isinstance(move._origin.id, int)
+                and move.move_type == "out_invoice"
+                and move.state == "posted"
+                and move.payment_state in ("not_paid", "partial")
+            )
+        )
+        installments = self._reminder_read_installments(remindable._origin.ids)
         for move in self:
-            reference = references.get(move._origin.id)
-            move.reminder_due_date = reference.due_date if reference else False
-            if reference:
-                today = move.company_id._reminder_today()
-                move.reminder_days_overdue = max((today - reference.due_date).days, 0)
-            else:
+            lines = installments.get(move._origin.id) if move in remindable else None
+            if not lines:
+                move.reminder_due_date = False
                 move.reminder_days_overdue = 0
+                move.reminder_amount_overdue = 0.0
+                continue
+            today = move.company_id._reminder_today()
+            move.reminder_due_date = lines[0][1]
+            move.reminder_days_overdue = max((today - lines[0][1]).days, 0)
+            move.reminder_amount_overdue = sum(
+                residual for __, due, residual in lines if due < today
+            )
 
     # ------------------------------------------------------------------ actions
 
@@ -159,6 +183,19 @@ class AccountMove(models.Model):
         not_pending = self.filtered(
             lambda move: rows[move.id]["status"].state != reminder_policy.TO_DO
         )
+        settled = (
+            self.filtered(lambda move: not rows[move.id]["eligible"]) - not_pending
+        )
+        if settled:
+            # Paid, reset to draft or reversed since it was tagged: the tag is withdrawn
+            # when this transaction ends, there is nothing left to do.
+            raise UserError(
+                self.env._(
+                    "%(invoices)s no longer needs a reminder (it is paid, reversed, "
+                    "cancelled or back to draft): there is nothing to mark as done.",
+                    invoices=", ".join(settled.mapped("display_name")),
+                )
+            )
         if not_pending:
             raise UserError(
                 self.env._(
@@ -173,15 +210,78 @@ class AccountMove(models.Model):
             today = move.company_id._reminder_today()
             changes[move.id] = (status, reminder_policy.mark_done(status, today=today))
         self._reminder_write_statuses(changes)
-        for move in self:
-            move.message_post(
-                body=self.env._(
+        # A log note, not a message: it notifies nobody and needs no sender email.
+        self._message_log_batch(
+            {
+                move.id: self.env._(
                     "Reminder step %(step)s marked as done.",
                     step=move.reminder_step_id.name,
-                ),
-                subtype_xmlid="mail.mt_note",
-            )
+                )
+                for move in self
+            }
+        )
         return True
+
+    # ------------------------------------------------------------------ right away
+
+    def _compute_payment_state(self):
+        super()._compute_payment_state()
+        self._reminder_schedule_refresh()
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "state" in vals or "payment_state" in vals:
+            self._reminder_schedule_refresh()
+        return res
+
+    def _reminder_schedule_refresh(self):
+        """Apply the reminder rules to these invoices when the transaction ends.
+
+        A payment, a reversal, a reset to draft or a block changes what an invoice
+        owes: its tag must follow at once, not at the next daily run. Done at commit
+        time, once per transaction, when every amount is final.
+        """
+        ids = [
+            move.id
+            for move in self
+            if isinstance(move.id, int) and move.move_type == "out_invoice"
+        ]
+        if not ids:
+            return
+        precommit = self.env.cr.precommit
+        pending = precommit.data.setdefault("account_invoice_reminder.refresh", set())
+        if not pending:
+            precommit.add(self._reminder_refresh_scheduled)
+        pending.update(ids)
+
+    def _reminder_refresh_scheduled(self):
+        ids = self.env.cr.precommit.data.pop("account_invoice_reminder.refresh", set())
+        moves = self.env["account.move"].browse(sorted(ids)).exists()
+        try:
+            with self.env.cr.savepoint():
+                moves._reminder_refresh()
+        except Exception:  # noqa: BLE001 - never fail the user's payment for a tag
+            _logger.exception(
+                "Invoice reminders: could not refresh invoices %s; the daily job will",
+                moves.ids,
+            )
+
+    def _reminder_refresh(self):
+        """Decide and write the reminder status of these invoices now."""
+        env = self.env(context={}, su=True)
+        stats = dict.fromkeys(("tagged", "withdrawn", "failed", "postponed"), 0)
+        for company, moves in self.with_env(env).grouped("company_id").items():
+            steps = env["account.reminder.step"].search(
+                [("company_id", "=", company.id)]
+            )
+            policy_steps = [step._reminder_policy_step() for step in steps]
+            today = company._reminder_today()
+            for start in range(0, len(moves), REMINDER_BATCH_SIZE):
+                batch = moves[start : start + REMINDER_BATCH_SIZE]
+                env["account.move"]._reminder_run_batch(
+                    batch.ids, today, policy_steps, stats
+                )
+        return stats
 
     # ------------------------------------------------------------------ daily job
 
@@ -197,13 +297,14 @@ class AccountMove(models.Model):
             steps = env["account.reminder.step"].search(
                 [("company_id", "=", company.id)]
             )
-            if not steps:
-                continue
             today = company._reminder_today()
             policy_steps = [step._reminder_policy_step() for step in steps]
             env.flush_all()
-            ids = Move._reminder_candidate_ids(company, today)
-            plans.append((company, today, policy_steps, ids))
+            # Without active steps nothing is tagged, but pending steps (now all
+            # archived) are still withdrawn: archived steps are never used again.
+            ids = Move._reminder_candidate_ids(company, today, pending_only=not steps)
+            if ids:
+                plans.append((company, today, policy_steps, ids))
 
         total = sum(len(ids) for __, __, __, ids in plans)
         done = 0
@@ -262,12 +363,21 @@ class AccountMove(models.Model):
             self.env.cr.commit()
 
     @api.model
-    def _reminder_candidate_ids(self, company, today):
+    def _reminder_candidate_ids(self, company, today, pending_only=False):
         """Invoices of ``company`` whose reminder may change on ``today``.
 
         Those with an open installment due before today, and those with a pending
         step (which may have to be withdrawn). Every other invoice keeps its status.
         """
+        if pending_only:
+            self.env.cr.execute(
+                SQL(
+                    "SELECT id FROM account_move WHERE company_id = %s"
+                    " AND reminder_state = 'to_do' ORDER BY id",
+                    company.id,
+                )
+            )
+            return [row[0] for row in self.env.cr.fetchall()]
         self.env.cr.execute(
             SQL(
                 """
@@ -384,8 +494,9 @@ class AccountMove(models.Model):
     # ------------------------------------------------------------------ storage
 
     @api.model
-    def _reminder_read_references(self, ids):
-        """Earliest open installment of each invoice: ``{move id: Reference}``."""
+    def _reminder_read_installments(self, ids):
+        """Open installments of each invoice, earliest first: ``{move id: [(line id,
+        due date, residual in the invoice currency)]}``."""
         if not ids:
             return {}
         self.env["account.move.line"].flush_model(
@@ -401,7 +512,7 @@ class AccountMove(models.Model):
         self.env.cr.execute(
             SQL(
                 """
-                SELECT DISTINCT ON (l.move_id) l.move_id, l.id, l.date_maturity
+                SELECT l.move_id, l.id, l.date_maturity, l.amount_residual_currency
                   FROM account_move_line l
                  WHERE l.move_id = ANY(%(ids)s) AND %(open)s
                    AND l.date_maturity IS NOT NULL
@@ -411,9 +522,17 @@ class AccountMove(models.Model):
                 open=_OPEN_INSTALLMENT_SQL,
             )
         )
+        installments = {}
+        for move_id, line_id, due_date, residual in self.env.cr.fetchall():
+            installments.setdefault(move_id, []).append((line_id, due_date, residual))
+        return installments
+
+    @api.model
+    def _reminder_read_references(self, ids):
+        """Earliest open installment of each invoice: ``{move id: Reference}``."""
         return {
-            move_id: reminder_policy.Reference(key=line_id, due_date=due_date)
-            for move_id, line_id, due_date in self.env.cr.fetchall()
+            move_id: reminder_policy.Reference(key=lines[0][0], due_date=lines[0][1])
+            for move_id, lines in self._reminder_read_installments(ids).items()
         }
 
     @api.model

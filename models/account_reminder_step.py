@@ -6,6 +6,9 @@ from . import reminder_policy
 
 _lt = LazyTranslate(__name__)
 
+# Ten years: beyond that a delay is a typing error, and dates would overflow.
+MAX_DELAY_DAYS = 3650
+
 # The steps every company starts with: (name, template xml id, trigger basis, days).
 DEFAULT_STEPS = [
     (_lt("Reminder 1"), "mail_template_reminder_1", "due_date", 0),
@@ -23,11 +26,14 @@ class AccountReminderStep(models.Model):
     # ValidationError of _check_name, not a NOT NULL violation.
     name = fields.Char(translate=True)
     sequence = fields.Integer(default=10)
+    # "set null" for the database only: users get the clear error of
+    # mail.template._unlink_except_reminder_step, and uninstalling the add-on can
+    # remove its templates before its steps.
     mail_template_id = fields.Many2one(
         comodel_name="mail.template",
         string="Email Template",
         domain=[("model", "=", "account.move")],
-        ondelete="restrict",
+        ondelete="set null",
     )
     trigger_basis = fields.Selection(
         selection=[
@@ -67,9 +73,18 @@ class AccountReminderStep(models.Model):
             if step.delay_days < 0:
                 raise ValidationError(
                     self.env._(
-                        "The number of days of the reminder step %(step)s cannot be "
+                        'The number of days of the reminder step "%(step)s" cannot be '
                         "negative.",
                         step=step.name,
+                    )
+                )
+            if step.delay_days > MAX_DELAY_DAYS:
+                raise ValidationError(
+                    self.env._(
+                        'The number of days of the reminder step "%(step)s" cannot '
+                        "exceed %(max)s (ten years).",
+                        step=step.name,
+                        max=MAX_DELAY_DAYS,
                     )
                 )
 
@@ -80,21 +95,53 @@ class AccountReminderStep(models.Model):
             if template and template.model != "account.move":
                 raise ValidationError(
                     self.env._(
-                        "The email template %(template)s of the reminder step %(step)s "
-                        "applies to %(model)s: a reminder step needs a template that "
-                        "applies to invoices.",
+                        'The email template "%(template)s" of the reminder step '
+                        '"%(step)s" applies to "%(model)s": a reminder step needs a '
+                        "template that applies to invoices.",
                         template=template.name,
                         step=step.name,
                         model=template.model_id.name or template.model,
                     )
                 )
 
+    def write(self, vals):
+        if "company_id" in vals:
+            moved = self.filtered(lambda step: step.company_id.id != vals["company_id"])
+            used = moved._reminder_used_by()
+            if used:
+                raise UserError(
+                    self.env._(
+                        'The reminder step "%(step)s" is used by invoices of its '
+                        "company (e.g. %(invoice)s): it cannot move to another "
+                        "company. Create a step in the other company instead.",
+                        step=used[0].name,
+                        invoice=used[1].display_name,
+                    )
+                )
+        return super().write(vals)
+
     @api.ondelete(at_uninstall=False)
     def _unlink_except_used(self):
-        moves = (
+        used = self._reminder_used_by()
+        if used:
+            raise UserError(
+                self.env._(
+                    'The reminder step "%(step)s" is used by invoices (e.g. '
+                    "%(invoice)s) and cannot be deleted, so that their reminder "
+                    "history stays complete. Archive it instead: archived steps are "
+                    "no longer used.",
+                    step=used[0].name,
+                    invoice=used[1].display_name,
+                )
+            )
+
+    def _reminder_used_by(self):
+        """(step, invoice) for one of these steps an invoice uses, else None."""
+        if not self:
+            return None
+        move = (
             self.env["account.move"]
             .sudo()
-            .with_context(active_test=False)
             .search(
                 [
                     "|",
@@ -104,21 +151,10 @@ class AccountReminderStep(models.Model):
                 limit=1,
             )
         )
-        if moves:
-            used = self.filtered(
-                lambda step: (
-                    step in moves.reminder_step_id | moves.reminder_done_step_ids
-                )
-            )
-            raise UserError(
-                self.env._(
-                    "The reminder step %(step)s is used by invoices (e.g. %(invoice)s) "
-                    "and cannot be deleted, so that their reminder history stays "
-                    "complete. Archive it instead: archived steps are no longer used.",
-                    step=(used or self)[:1].name,
-                    invoice=moves.display_name,
-                )
-            )
+        if not move:
+            return None
+        used = self & (move.reminder_step_id | move.reminder_done_step_ids)
+        return used[:1], move
 
     def _reminder_policy_step(self):
         self.ensure_one()

@@ -3,6 +3,7 @@ from . import (
     test_reminder_i18n,
     test_reminder_job,
     test_reminder_policy,
+    test_reminder_refresh,
     test_reminder_step,
     test_reminder_volume,
 )

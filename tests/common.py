@@ -1,17 +1,34 @@
 from contextlib import contextmanager
 from datetime import date
+from unittest.mock import patch
 
 from odoo import Command
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+
+from ..models import account_move
 
 
 class ReminderCommon(AccountTestInvoicingCommon):
     """Invoices built directly (no form) with explicit dates, and the job run as the
     cron runs it."""
 
+    # Payments, reversals and resets to draft apply the reminder rules when the
+    # transaction ends (at every flush in tests). Tests of the daily job's rules turn
+    # that off, so that only the job decides and every date stays under their control;
+    # TestReminderRefresh tests it with it on.
+    refresh_at_commit = False
+
     @classmethod
     def setUpClass(cls):
+        if not cls.refresh_at_commit:
+            cls.startClassPatcher(
+                patch.object(
+                    account_move.AccountMove,
+                    "_reminder_schedule_refresh",
+                    lambda self: None,
+                )
+            )
         super().setUpClass()
         cls.company = cls.company_data["company"]
         # A fixed time zone: "today" must not depend on the machine running the tests.

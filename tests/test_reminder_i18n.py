@@ -157,7 +157,9 @@ class TestReminderFrench(ReminderCommon):
             " du 31/01/2023",
             body,
         )
-        self.assertIn("Elle était échue le 31/01/2023, il y a 20 jours", body)
+        self.assertIn(
+            "Son règlement était attendu le 31/01/2023, il y a 20 jours", body
+        )
         self.assertIn(
             format_amount(self.env, 1000.0, invoice.currency_id, "fr_FR"), body
         )

@@ -231,6 +231,19 @@ class TestReminderJob(ReminderCommon):
             self.run_job()
         self.assertEqual(self.level(theirs), (other_steps[0], "to_do"))
 
+    def test_company_with_all_steps_archived_withdraws_pending_tags(self):
+        paid = self.make_invoice("2023-01-31")
+        unpaid = self.make_invoice("2023-01-31")
+        with freeze_time("2023-02-01"):
+            self.run_job()
+        (self.step_1 | self.step_2 | self.step_3).action_archive()
+        self.pay(paid, 1000.0, D("2023-02-05"))
+        with freeze_time("2023-02-06"):
+            self.run_job()
+        # Archived steps are never used again: neither pending tag stays.
+        self.assertEqual(self.level(paid), (self.step_1, False))
+        self.assertEqual(self.level(unpaid), (self.step_1, False))
+
     def test_company_without_steps_is_skipped(self):
         other = self.setup_other_company()["company"]
         self.Step.search([("company_id", "=", other.id)]).action_archive()
@@ -541,6 +554,17 @@ class TestReminderJob(ReminderCommon):
             f"Reminder step {step_name} marked as done.",
             invoice.message_ids[0].with_context(lang="en_US").body,
         )
+
+    def test_mark_done_on_an_invoice_paid_since_it_was_tagged_is_refused(self):
+        invoice = self.make_invoice("2023-01-31")
+        with freeze_time("2023-02-01"):
+            self.run_job()
+        self.pay(invoice, 1000.0, D("2023-02-02"))
+        with freeze_time("2023-02-02"):
+            with self.assertRefused(UserError, "no longer needs a reminder"):
+                invoice.action_reminder_mark_done()
+        self.assertEqual(self.level(invoice), (self.step_1, "to_do"))
+        self.assertFalse(invoice.reminder_last_date)
 
     def test_mark_done_without_pending_step_is_refused(self):
         invoice = self.make_invoice("2023-01-31")

@@ -96,7 +96,7 @@ class TestReminderStep(ReminderCommon):
         self.assertIn("01/31/2023", body)  # invoice date and due date
         self.assertIn("20 days ago", body)
         still_due = format_amount(self.env, 1000.0, invoice.currency_id, "en_US")
-        self.assertIn(still_due, body)  # what is still due, not the total
+        self.assertIn(f"<strong>{still_due}</strong> remain unpaid.", body)
         self.assertNotIn(
             format_amount(self.env, 1200.0, invoice.currency_id, "en_US"), body
         )
@@ -109,6 +109,30 @@ class TestReminderStep(ReminderCommon):
         self.assertIn("within 8 days", escalation[0])
         self.assertIn("late-payment penalties", escalation[1])
 
+    @freeze_time("2023-02-15")
+    def test_template_tells_overdue_from_not_yet_due(self):
+        self.partner_a.lang = "en_US"
+        invoice = self.make_installment_invoice()
+        self.assertEqual(invoice.reminder_amount_overdue, 300.0)
+        body = self.render(self.step_1.mail_template_id, invoice)
+        overdue, balance = (
+            format_amount(self.env, value, invoice.currency_id, "en_US")
+            for value in (300.0, 1000.0)
+        )
+        self.assertIn(
+            f"<strong>{overdue}</strong> remain unpaid, out of a balance of {balance}.",
+            body,
+        )
+
+    def test_overdue_figures_only_on_invoices_that_owe_money(self):
+        draft = self.make_invoice("2023-01-31", post=False)
+        refund = self.make_invoice("2023-01-31", move_type="out_refund")
+        with freeze_time("2023-03-01"):
+            for move in draft | refund:
+                self.assertFalse(move.reminder_due_date)
+                self.assertEqual(move.reminder_days_overdue, 0)
+                self.assertEqual(move.reminder_amount_overdue, 0.0)
+
     # ------------------------------------------------------------- bad input
 
     def test_negative_days_are_refused(self):
@@ -116,6 +140,8 @@ class TestReminderStep(ReminderCommon):
             self.step_2.delay_days = -1
         with self.assertRaises(ValidationError):
             self.Step.create({"name": "Late", "delay_days": -5})
+        with self.assertRefused(ValidationError, "cannot exceed 3650"):
+            self.step_2.delay_days = 10**9
         self.step_2.invalidate_recordset()
         self.assertEqual(self.step_2.delay_days, 30)  # nothing lost
         self.assertFalse(self.Step.search([("name", "=", "Late")]))
@@ -134,6 +160,43 @@ class TestReminderStep(ReminderCommon):
             self.step_1.mail_template_id = partner_template
         self.step_1.invalidate_recordset()
         self.assertEqual(self.step_1.mail_template_id, first)
+
+    def test_template_of_a_step_keeps_applying_to_invoices(self):
+        template = self.step_1.mail_template_id
+        with self.assertRefused(ValidationError, "must keep applying to invoices"):
+            template.model_id = self.env.ref("base.model_res_partner")
+        template.invalidate_recordset()
+        self.assertEqual(template.model, "account.move")
+
+    def test_template_of_a_step_cannot_be_deleted(self):
+        template = self.step_1.mail_template_id
+        with self.assertRefused(UserError, "choose another template on the step"):
+            template.unlink()
+        self.assertTrue(template.exists())
+        # Once no active step uses it, it can go; archived steps lose it.
+        other = self.env["mail.template"].create(
+            {"name": "Other", "model_id": self.env.ref("account.model_account_move").id}
+        )
+        # Every company's default steps share the template.
+        self.Step.sudo().search([("mail_template_id", "=", template.id)]).write(
+            {"mail_template_id": other.id}
+        )
+        self.step_1.mail_template_id = template
+        self.step_1.action_archive()
+        template.unlink()
+        self.assertFalse(self.step_1.mail_template_id)
+
+    def test_used_step_cannot_move_to_another_company(self):
+        other = self.setup_other_company()["company"]
+        self.make_invoice("2023-01-31")
+        with freeze_time("2023-02-01"):
+            self.run_job()
+        with self.assertRefused(UserError, "cannot move to another company"):
+            self.step_1.company_id = other
+        self.assertEqual(self.step_1.company_id, self.company)
+        unused = self.Step.create({"name": "Unused", "sequence": 50})
+        unused.company_id = other
+        self.assertEqual(unused.company_id, other)
 
     def test_step_without_name_is_refused(self):
         with self.assertRefused(ValidationError, "must have a name"):
