@@ -3,10 +3,11 @@ import threading
 import time
 
 import psycopg2.errors
+from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL, email_normalize, format_amount, format_date
 
 from . import reminder_policy
 
@@ -27,11 +28,20 @@ _ELIGIBLE_SQL = SQL(
     "(m.move_type = 'out_invoice' AND m.state = 'posted'"
     " AND m.payment_state IN ('not_paid', 'partial'))"
 )
-# The installments still open on an invoice: its receivable lines not reconciled.
 # Reminder data is for the accounting team: billing users, auditors and up. Portal
 # users, salespeople and other internal users never see it.
 REMINDER_GROUPS = "account.group_account_invoice,account.group_account_readonly"
 
+# Fields whose change may change whether an invoice is to remind, at once.
+REMINDER_TRIGGER_FIELDS = {
+    "state",
+    "payment_state",
+    "reminder_excluded",
+    "reminder_pause_reason",
+    "reminder_pause_until",
+}
+
+# The installments still open on an invoice: its receivable lines not reconciled.
 _OPEN_INSTALLMENT_SQL = SQL(
     "l.display_type = 'payment_term' AND NOT l.reconciled"
     " AND (l.amount_residual != 0 OR l.amount_residual_currency != 0)"
@@ -122,6 +132,43 @@ class AccountMove(models.Model):
         help="What is still due on the installments whose due date has passed, in the "
         "invoice currency. The rest of the amount due falls due later.",
     )
+    reminder_excluded = fields.Boolean(
+        string="Do Not Remind",
+        groups=REMINDER_GROUPS,
+        copy=False,
+        tracking=True,
+        help="Never remind this invoice. To stop the reminders of all the invoices "
+        "of a customer, set it on the customer.",
+    )
+    reminder_pause_reason = fields.Selection(
+        selection=[
+            ("dispute", "Dispute"),
+            ("payment_promise", "Payment promise"),
+            ("payment_plan", "Payment plan"),
+            ("insolvency", "Insolvency proceedings"),
+        ],
+        string="Reminders Paused",
+        groups=REMINDER_GROUPS,
+        copy=False,
+        tracking=True,
+        help="While paused, the invoice is not reminded; afterwards it resumes at the "
+        "level it had reached.",
+    )
+    reminder_pause_until = fields.Date(
+        string="Paused Until",
+        groups=REMINDER_GROUPS,
+        copy=False,
+        tracking=True,
+        help="Last day of the pause. Insolvency proceedings may have none: the pause "
+        "then lasts until it is lifted.",
+    )
+    reminder_history_ids = fields.One2many(
+        comodel_name="account.reminder.history",
+        inverse_name="move_id",
+        string="Reminder History",
+        groups=REMINDER_GROUPS,
+        readonly=True,
+    )
 
     # ------------------------------------------------------------------ computes
 
@@ -174,6 +221,30 @@ class AccountMove(models.Model):
                 residual for __, due, residual in lines if due < today
             )
 
+    @api.constrains("reminder_pause_reason", "reminder_pause_until")
+    def _check_reminder_pause(self):
+        for move in self:
+            if move.reminder_pause_until and not move.reminder_pause_reason:
+                raise ValidationError(
+                    self.env._(
+                        "Give a reason to pause the reminders of %(invoice)s.",
+                        invoice=move.display_name,
+                    )
+                )
+            if (
+                move.reminder_pause_reason
+                and move.reminder_pause_reason != "insolvency"
+                and not move.reminder_pause_until
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Give the last day of the pause of the reminders of "
+                        "%(invoice)s: only insolvency proceedings may pause them "
+                        "without an end.",
+                        invoice=move.display_name,
+                    )
+                )
+
     # ------------------------------------------------------------------ actions
 
     def action_reminder_mark_done(self):
@@ -196,6 +267,25 @@ class AccountMove(models.Model):
                     invoices=", ".join(settled.mapped("display_name")),
                 )
             )
+        live = self.env["account.reminder.sender"]._live_keys(self)
+        on_its_way = self.filtered(
+            lambda move: (
+                (
+                    move.id,
+                    rows[move.id]["status"].cycle_key,
+                    rows[move.id]["status"].step_id,
+                )
+                in live
+            )
+        )
+        if on_its_way:
+            raise UserError(
+                self.env._(
+                    "The reminder mail of %(invoices)s is on its way: its step is "
+                    "marked as done when the mail is sent.",
+                    invoices=", ".join(on_its_way.mapped("display_name")),
+                )
+            )
         if not_pending:
             raise UserError(
                 self.env._(
@@ -209,6 +299,13 @@ class AccountMove(models.Model):
             status = rows[move.id]["status"]
             today = move.company_id._reminder_today()
             changes[move.id] = (status, reminder_policy.mark_done(status, today=today))
+        history_vals = []
+        for move in self:
+            old, new = changes[move.id]
+            vals = self.env["account.reminder.sender"]._history_values(move, old)
+            vals.update(channel="manual", state="done", done_date=new.last_date)
+            history_vals.append(vals)
+        self.env["account.reminder.history"].sudo().create(history_vals)
         self._reminder_write_statuses(changes)
         # A log note, not a message: it notifies nobody and needs no sender email.
         self._message_log_batch(
@@ -222,6 +319,197 @@ class AccountMove(models.Model):
         )
         return True
 
+    def action_reminder_send(self):
+        """Open the mail composer with the pending reminder of this invoice."""
+        self.ensure_one()
+        self.check_access("write")
+        group = self.env["account.reminder.sender"]._check_sendable(self)
+        template = self.reminder_step_id.mail_template_id
+        attachments = self._reminder_pdf()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "mail.compose.message",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "name": self.env._("Send Reminder"),
+            "context": {
+                "default_model": "account.move",
+                "default_res_ids": self.ids,
+                "default_composition_mode": "comment",
+                "default_template_id": template.id,
+                "default_partner_ids": group["recipient"].ids,
+                "default_attachment_ids": [(6, 0, attachments.ids)],
+                "default_email_layout_xmlid": template.email_layout_xmlid
+                or "mail.mail_notification_light",
+                # Queued like every reminder: the mail queue sends and throttles.
+                "default_force_send": False,
+                "mail_notify_force_send": False,
+                # The PDF is the invoice's own: not a document to import into it.
+                "no_new_invoice": True,
+                "reminder_send_move_id": self.id,
+            },
+        }
+
+    def action_reminder_send_bulk(self):
+        """Preview, then send, the reminders of these invoices."""
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "account.reminder.send",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "name": self.env._("Send Reminders"),
+            "context": {"default_move_ids": [(6, 0, self.ids)]},
+        }
+
+    def _reminder_pdf(self):
+        """The invoice's PDF: the one already issued, else printed now."""
+        self.ensure_one()
+        if self.invoice_pdf_report_id:
+            return self.invoice_pdf_report_id
+        try:
+            content, __ = self.env["ir.actions.report"]._render_qweb_pdf(
+                "account.account_invoices", self.ids
+            )
+        except (UserError, OSError) as error:
+            # No wkhtmltopdf: the reminder still goes, without its PDF.
+            _logger.warning("Invoice reminders: no PDF for %s: %s", self.name, error)
+            return self.env["ir.attachment"]
+        return self.env["ir.attachment"].create(
+            {
+                "name": self._get_invoice_report_filename(),
+                "raw": content,
+                "mimetype": "application/pdf",
+                "res_model": "mail.compose.message",
+                "res_id": 0,
+            }
+        )
+
+    def _reminder_recipient(self):
+        """Who receives the reminder: the invoice's contact when it has an email,
+        else the customer's invoice address, else the customer itself."""
+        self.ensure_one()
+        commercial = self.commercial_partner_id
+        invoice_address = self.env["res.partner"].browse(
+            commercial.address_get(["invoice"])["invoice"]
+        )
+        for partner in (self.partner_id, invoice_address, commercial):
+            if email_normalize(partner.email or ""):
+                return partner
+        return self.env["res.partner"]
+
+    def _reminder_statement(self):
+        """What a reminder mail lists for this invoice's customer and company.
+
+        The invoices reminded are those of the context key ``reminder_move_ids``
+        (default: this one). With ``reminder_statement_scope`` "customer" (the mails
+        grouped per customer) the other overdue invoices of the customer are listed
+        too, and its open credit notes, with totals per currency; by default the
+        mail is about the reminded invoices only.
+        """
+        self.ensure_one()
+        reminded = self.browse(self.env.context.get("reminder_move_ids") or self.ids)
+        if self.env.context.get("reminder_statement_scope") != "customer":
+            return self._reminder_statement_of(reminded, self.browse())
+        company = self.company_id
+        today = company._reminder_today()
+        common = [
+            ("company_id", "=", company.id),
+            ("commercial_partner_id", "=", self.commercial_partner_id.id),
+            ("state", "=", "posted"),
+            ("payment_state", "in", ("not_paid", "partial")),
+        ]
+        Move = self.sudo()
+        invoices = Move.search(
+            [
+                *common,
+                ("move_type", "=", "out_invoice"),
+                ("reminder_excluded", "=", False),
+            ],
+            order="invoice_date_due, name",
+        )
+        invoices = invoices.filtered(
+            lambda m: (
+                m in reminded
+                or (
+                    m.reminder_due_date
+                    and m.reminder_due_date < today
+                    and not reminder_policy.is_paused(
+                        m.reminder_pause_reason, m.reminder_pause_until or None, today
+                    )
+                )
+            )
+        )
+        credits = Move.search([*common, ("move_type", "=", "out_refund")], order="name")
+        return self._reminder_statement_of(invoices, credits, reminded)
+
+    def _reminder_statement_of(self, invoices, credits, reminded=None):
+        reminded = invoices if reminded is None else reminded
+        lang = self.env.lang
+
+        def money(amount, currency):
+            return format_amount(self.env, amount, currency, lang_code=lang)
+
+        totals = {}
+        lines = []
+        for move in invoices:
+            total = totals.setdefault(
+                move.currency_id, {"overdue": 0.0, "credits": 0.0}
+            )
+            total["overdue"] += move.reminder_amount_overdue
+            lines.append(
+                {
+                    "move": move,
+                    "date": format_date(self.env, move.invoice_date, lang_code=lang),
+                    "due": format_date(
+                        self.env, move.reminder_due_date, lang_code=lang
+                    ),
+                    "days": move.reminder_days_overdue,
+                    "overdue": money(move.reminder_amount_overdue, move.currency_id),
+                    "residual": money(move.amount_residual, move.currency_id),
+                    "reminded": move in reminded,
+                    "level": move.reminder_step_id.name if move in reminded else "",
+                    "url": move.get_base_url() + move.get_portal_url(),
+                }
+            )
+        credit_lines = []
+        for move in credits:
+            total = totals.setdefault(
+                move.currency_id, {"overdue": 0.0, "credits": 0.0}
+            )
+            total["credits"] += move.amount_residual
+            credit_lines.append(
+                {
+                    "move": move,
+                    "date": format_date(self.env, move.invoice_date, lang_code=lang),
+                    "residual": money(-move.amount_residual, move.currency_id),
+                }
+            )
+        return {
+            "lines": lines,
+            "credits": credit_lines,
+            "totals": [
+                {
+                    "overdue": money(values["overdue"], currency),
+                    "credits": money(-values["credits"], currency),
+                    "net": money(values["overdue"] - values["credits"], currency),
+                    "has_credits": bool(values["credits"]),
+                }
+                for currency, values in totals.items()
+            ],
+            "several": len(lines) > 1 or bool(credit_lines),
+        }
+
+    def _reminder_statement_html(self, statement=None):
+        """The statement table of a reminder mail, empty for a lone invoice."""
+        statement = statement or self._reminder_statement()
+        if not statement["several"]:
+            return Markup()
+        return self.env["ir.qweb"]._render(
+            "account_invoice_reminder.reminder_statement", {"statement": statement}
+        )
+
     # ------------------------------------------------------------------ right away
 
     def _compute_payment_state(self):
@@ -230,7 +518,7 @@ class AccountMove(models.Model):
 
     def write(self, vals):
         res = super().write(vals)
-        if "state" in vals or "payment_state" in vals:
+        if REMINDER_TRIGGER_FIELDS.intersection(vals):
             self._reminder_schedule_refresh()
         return res
 
@@ -271,16 +559,10 @@ class AccountMove(models.Model):
         env = self.env(context={}, su=True)
         stats = dict.fromkeys(("tagged", "withdrawn", "failed", "postponed"), 0)
         for company, moves in self.with_env(env).grouped("company_id").items():
-            steps = env["account.reminder.step"].search(
-                [("company_id", "=", company.id)]
-            )
-            policy_steps = [step._reminder_policy_step() for step in steps]
-            today = company._reminder_today()
+            plan = company._reminder_plan()
             for start in range(0, len(moves), REMINDER_BATCH_SIZE):
                 batch = moves[start : start + REMINDER_BATCH_SIZE]
-                env["account.move"]._reminder_run_batch(
-                    batch.ids, today, policy_steps, stats
-                )
+                env["account.move"]._reminder_run_batch(batch.ids, plan, stats)
         return stats
 
     # ------------------------------------------------------------------ daily job
@@ -294,22 +576,20 @@ class AccountMove(models.Model):
         Move = env["account.move"]
         plans = []
         for company in env["res.company"].search([]):
-            steps = env["account.reminder.step"].search(
-                [("company_id", "=", company.id)]
-            )
-            today = company._reminder_today()
-            policy_steps = [step._reminder_policy_step() for step in steps]
+            plan = company._reminder_plan()
             env.flush_all()
             # Without active steps nothing is tagged, but pending steps (now all
             # archived) are still withdrawn: archived steps are never used again.
-            ids = Move._reminder_candidate_ids(company, today, pending_only=not steps)
+            ids = Move._reminder_candidate_ids(
+                company, plan.today, pending_only=not plan.steps
+            )
             if ids:
-                plans.append((company, today, policy_steps, ids))
+                plans.append((company, plan, ids))
 
-        total = sum(len(ids) for __, __, __, ids in plans)
+        total = sum(len(ids) for __, __, ids in plans)
         done = 0
         stats = {"tagged": 0, "withdrawn": 0, "failed": 0, "postponed": 0}
-        for company, today, policy_steps, ids in plans:
+        for company, plan, ids in plans:
             queue = [
                 (ids[i : i + REMINDER_BATCH_SIZE], 1)
                 for i in range(0, len(ids), REMINDER_BATCH_SIZE)
@@ -318,7 +598,7 @@ class AccountMove(models.Model):
                 batch, attempt = queue.pop(0)
                 if attempt > 1:
                     Move._reminder_pause((attempt - 1) * REMINDER_RETRY_DELAY)
-                retry = Move._reminder_run_batch(batch, today, policy_steps, stats)
+                retry = Move._reminder_run_batch(batch, plan, stats)
                 if retry and attempt < REMINDER_BATCH_ATTEMPTS:
                     queue.append((retry, attempt + 1))
                 elif retry:
@@ -335,6 +615,7 @@ class AccountMove(models.Model):
                     done=done, remaining=max(total - done, 0)
                 )
                 Move._reminder_commit()
+        stats["mails"] = Move._reminder_send_automatic()
         # Invoices still locked after every attempt are reported as remaining: the
         # scheduler then runs the job again soon, instead of waiting for tomorrow.
         self.env["ir.cron"]._notify_progress(done=done, remaining=stats["postponed"])
@@ -348,6 +629,52 @@ class AccountMove(models.Model):
             stats["postponed"],
         )
         return stats
+
+    @api.model
+    def _reminder_send_automatic(self):
+        """Send the pending reminders of the steps set to "send automatically"."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT m.id, m.company_id, m.commercial_partner_id
+                  FROM account_move m
+                  JOIN account_reminder_step s ON s.id = m.reminder_step_id
+                 WHERE m.reminder_state = 'to_do' AND s.auto_send AND s.active
+                   AND NOT EXISTS (
+                       SELECT 1 FROM account_reminder_history h
+                        WHERE h.move_id = m.id AND h.step_id = m.reminder_step_id
+                          AND h.cycle_key = m.reminder_cycle_line_id)
+              ORDER BY m.company_id, m.commercial_partner_id, m.id
+                """
+            )
+        )
+        # A step that already failed (no email address, say) is not tried again
+        # every night: its follow-up activity is with someone, who sends it by hand.
+        batches, batch, last_customer = [], [], None
+        for move_id, company_id, partner_id in self.env.cr.fetchall():
+            # Batches end between customers, so that a customer gets one mail.
+            if (
+                len(batch) >= REMINDER_BATCH_SIZE
+                and (company_id, partner_id) != last_customer
+            ):
+                batches.append(batch)
+                batch = []
+            batch.append(move_id)
+            last_customer = (company_id, partner_id)
+        if batch:
+            batches.append(batch)
+        sender = self.env["account.reminder.sender"]
+        mails = 0
+        for ids in batches:
+            batch = self.browse(ids)
+            try:
+                with self.env.cr.savepoint():
+                    mails += sender._send(batch)["mails"]
+            except Exception:  # noqa: BLE001 - the next batches are still sent
+                _logger.exception("Invoice reminders: automatic sending failed")
+            self._reminder_commit()
+        return mails
 
     @api.model
     def _reminder_pause(self, seconds):
@@ -400,7 +727,7 @@ class AccountMove(models.Model):
         return [row[0] for row in self.env.cr.fetchall()]
 
     @api.model
-    def _reminder_run_batch(self, ids, today, steps, stats):
+    def _reminder_run_batch(self, ids, plan, stats):
         """Decide and write the status of invoices ``ids``; return those to retry.
 
         The number of queries does not depend on the number of invoices: one lock,
@@ -424,7 +751,7 @@ class AccountMove(models.Model):
                 for move_id in locked:
                     try:
                         row = rows[move_id]
-                        new = self._reminder_decide(row, today, steps)
+                        new = self._reminder_decide(row, plan)
                     except Exception:  # noqa: BLE001 - one bad invoice must not stop the run
                         stats["failed"] += 1
                         _logger.exception(
@@ -449,30 +776,77 @@ class AccountMove(models.Model):
             )
             self.env.invalidate_all()
             for move_id in ids:
-                self._reminder_run_single(move_id, today, steps, stats)
+                self._reminder_run_single(move_id, plan, stats)
             return []
         self._reminder_count_changes(changes, stats)
         locked = set(locked)
         return [move_id for move_id in ids if move_id not in locked]
 
     @api.model
-    def _reminder_decide(self, row, today, steps):
+    def _reminder_decide(self, row, plan):
         # An invoice that cannot be reminded has no reference: the policy then only
-        # withdraws its pending step.
+        # withdraws its pending step, and the level resumes once it can again.
+        remindable = self._reminder_remindable(row, plan)
         return reminder_policy.next_status(
             row["status"],
-            today=today,
-            steps=steps,
-            reference=row["reference"] if row["eligible"] else None,
+            today=plan.today,
+            steps=plan.steps,
+            reference=row["reference"] if remindable else None,
         )
 
     @api.model
-    def _reminder_run_single(self, move_id, today, steps, stats):
+    def _reminder_remindable(self, row, plan):
+        return reminder_policy.remindable(
+            eligible=row["eligible"],
+            excluded=row["excluded"] or row["customer_excluded"],
+            pause_reason=row["pause_reason"],
+            pause_until=row["pause_until"],
+            residual=row["residual"],
+            min_amount=plan.min_amount,
+            today=plan.today,
+        )
+
+    @api.model
+    def _reminder_block_reason(self, row, plan):
+        """Why the invoice of ``row`` may not be reminded now, or False."""
+        if self._reminder_remindable(row, plan):
+            return False
+        if not row["eligible"]:
+            return self.env._(
+                "it no longer owes anything (paid, reversed, cancelled or draft)"
+            )
+        if row["excluded"]:
+            return self.env._('"do not remind" is set on the invoice')
+        if row["customer_excluded"]:
+            return self.env._('"do not remind" is set on the customer')
+        if reminder_policy.is_paused(
+            row["pause_reason"], row["pause_until"], plan.today
+        ):
+            reasons = dict(
+                self._fields["reminder_pause_reason"]._description_selection(self.env)
+            )
+            if row["pause_until"]:
+                return self.env._(
+                    "reminders are paused (%(reason)s) until %(date)s",
+                    reason=reasons[row["pause_reason"]],
+                    date=format_date(self.env, row["pause_until"]),
+                )
+            return self.env._(
+                "reminders are paused (%(reason)s)", reason=reasons[row["pause_reason"]]
+            )
+        company = self.env["res.company"].browse(row["company_id"])
+        return self.env._(
+            "the amount due is under the minimum of %(amount)s",
+            amount=format_amount(self.env, plan.min_amount, company.currency_id),
+        )
+
+    @api.model
+    def _reminder_run_single(self, move_id, plan, stats):
         # Only reached when a whole batch failed: isolate the invoice at fault.
         try:
             with self.env.cr.savepoint():
                 row = self._reminder_read_status([move_id])[move_id]
-                new = self._reminder_decide(row, today, steps)
+                new = self._reminder_decide(row, plan)
                 changes = (
                     {move_id: (row["status"], new)} if new != row["status"] else {}
                 )
@@ -550,8 +924,15 @@ class AccountMove(models.Model):
                        m.reminder_last_date, m.reminder_cycle_line_id,
                        ARRAY(SELECT r.step_id
                                FROM account_move_reminder_step_done_rel r
-                              WHERE r.move_id = m.id)
+                              WHERE r.move_id = m.id),
+                       COALESCE(m.reminder_excluded, FALSE),
+                       COALESCE(
+                           (p.reminder_excluded ->> m.company_id::text)::boolean,
+                           FALSE),
+                       m.reminder_pause_reason, m.reminder_pause_until,
+                       COALESCE(m.amount_residual_signed, 0), m.company_id
                   FROM account_move m
+             LEFT JOIN res_partner p ON p.id = m.commercial_partner_id
                  WHERE m.id = ANY(%(ids)s)
                 """,
                 ids=list(ids),
@@ -561,9 +942,18 @@ class AccountMove(models.Model):
         rows = self.env.cr.fetchall()
         references = self._reminder_read_references(ids)
         result = {}
-        for move_id, eligible, step_id, state, last_date, line_id, done_ids in rows:
+        for row in rows:
+            move_id, eligible, step_id, state, last_date, line_id, done_ids = row[:7]
+            excluded, customer_excluded, pause_reason, pause_until, residual = row[7:12]
+            company_id = row[12]
             result[move_id] = {
+                "company_id": company_id,
                 "eligible": eligible,
+                "excluded": excluded,
+                "customer_excluded": customer_excluded,
+                "pause_reason": pause_reason,
+                "pause_until": pause_until,
+                "residual": residual,
                 "reference": references.get(move_id),
                 "status": reminder_policy.Status(
                     step_id=step_id,
@@ -599,10 +989,11 @@ class AccountMove(models.Model):
         removed, added = [], []
         for move_id, (old, new) in changes.items():
             ids.append(move_id)
-            step_ids.append(new.step_id)
-            states.append(new.state)
-            dates.append(new.last_date)
-            line_ids.append(new.cycle_key)
+            # The ORM's False for "no value" must reach SQL as NULL.
+            step_ids.append(new.step_id or None)
+            states.append(new.state or None)
+            dates.append(new.last_date or None)
+            line_ids.append(new.cycle_key or None)
             removed += [
                 (move_id, step) for step in old.done_step_ids - new.done_step_ids
             ]

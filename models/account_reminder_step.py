@@ -51,6 +51,11 @@ class AccountReminderStep(models.Model):
         string="Number of days after the trigger date",
         default=0,
     )
+    auto_send = fields.Boolean(
+        string="Send Automatically",
+        help="The daily job sends this step's mail itself once it tags an invoice, "
+        "through the mail queue. Off: an accountant sends it.",
+    )
     active = fields.Boolean(default=True)
     company_id = fields.Many2one(
         comodel_name="res.company",
@@ -152,7 +157,12 @@ class AccountReminderStep(models.Model):
             )
         )
         if not move:
-            return None
+            history = (
+                self.env["account.reminder.history"]
+                .sudo()
+                .search([("step_id", "in", self.ids)], limit=1)
+            )
+            return (history.step_id, history.move_id) if history else None
         used = self & (move.reminder_step_id | move.reminder_done_step_ids)
         return used[:1], move
 

@@ -34,6 +34,15 @@ class Reference:
 
 
 @dataclass(frozen=True)
+class Plan:
+    """What a run needs to know of a company."""
+
+    today: date  # the company's date
+    steps: tuple = ()  # its active steps, ordered by sequence then id
+    min_amount: float = 0.0  # under this amount due (company currency), no reminder
+
+
+@dataclass(frozen=True)
 class Status:
     """What an invoice stores about its reminders."""
 
@@ -93,6 +102,31 @@ def next_status(status, *, today, steps, reference):
     return replace(status, step_id=candidate.id, state=TO_DO)
 
 
+def remindable(
+    *, eligible, excluded, pause_reason, pause_until, residual, min_amount, today
+):
+    """Whether an invoice may be reminded at all on ``today``.
+
+    :param bool eligible: a posted customer invoice that still owes money
+    :param bool excluded: "do not remind" set on the invoice or its customer
+    :param pause_reason: why reminders are paused, or None
+    :param pause_until: last day of the pause; None is open-ended
+    :param float residual: amount still due, company currency
+    :param float min_amount: under this amount, invoices are not reminded
+    """
+    if not eligible or excluded or is_paused(pause_reason, pause_until, today):
+        return False
+    # Amounts are rounded to the cent: half a cent is the tolerance.
+    return residual > min_amount - 0.005
+
+
+def is_paused(reason, until, today):
+    """A pause holds through its last day; without a last day it holds until lifted."""
+    if not reason:
+        return False
+    return until is None or today <= until
+
+
 def mark_done(status, *, today):
     """Return the status after the pending step was handled on ``today``."""
     if status.state != TO_DO or status.step_id is None:
@@ -102,6 +136,28 @@ def mark_done(status, *, today):
         state=DONE,
         last_date=today,
         done_step_ids=status.done_step_ids | {status.step_id},
+    )
+
+
+def revert_done(status, *, step_id, cycle_key, done_on, last_date_before):
+    """Return the status after the reminder of ``step_id``, done on ``done_on``,
+    turned out not to have reached the customer (a bounce, a cancelled mail).
+
+    The step is to do again, as long as it is the last one done in the cycle: once
+    a later step was done, the customer did get a reminder, and the status stays.
+    """
+    if (
+        status.cycle_key != cycle_key
+        or step_id not in status.done_step_ids
+        or status.last_date != done_on
+    ):
+        return status
+    return replace(
+        status,
+        step_id=step_id,
+        state=TO_DO,
+        last_date=last_date_before,
+        done_step_ids=status.done_step_ids - {step_id},
     )
 
 

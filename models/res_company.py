@@ -2,11 +2,33 @@ from datetime import datetime
 
 import pytz
 
-from odoo import api, models
+from odoo import api, fields, models
+
+from . import reminder_policy
 
 
 class ResCompany(models.Model):
     _inherit = "res.company"
+
+    reminder_group_per_customer = fields.Boolean(
+        string="One Reminder per Customer",
+        default=True,
+        help="Send one email per customer listing all its overdue invoices, with the "
+        "template of the highest step. Off: one email per invoice.",
+    )
+    reminder_min_amount = fields.Monetary(
+        string="Minimum Amount to Remind",
+        currency_field="currency_id",
+        help="Invoices whose amount still due (company currency) is under this amount "
+        "are not reminded.",
+    )
+    reminder_credit_controller_id = fields.Many2one(
+        comodel_name="res.users",
+        string="Credit Controller",
+        domain=[("share", "=", False)],
+        help="Follows up the reminders that could not be sent when the invoice has no "
+        "salesperson. Empty: the administrator.",
+    )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -31,6 +53,26 @@ class ResCompany(models.Model):
             return pytz.timezone(tz_name or "UTC")
         except pytz.UnknownTimeZoneError:
             return pytz.utc
+
+    def _reminder_plan(self):
+        """What the reminder rules need to know of the company, as of today."""
+        self.ensure_one()
+        steps = self.env["account.reminder.step"].sudo().with_context(active_test=True)
+        steps = steps.search([("company_id", "=", self.id)])
+        return reminder_policy.Plan(
+            today=self._reminder_today(),
+            steps=tuple(step._reminder_policy_step() for step in steps),
+            min_amount=self.reminder_min_amount,
+        )
+
+    def _reminder_responsible(self, invoice):
+        """Who follows up a reminder that could not reach the customer."""
+        self.ensure_one()
+        return (
+            invoice.invoice_user_id.filtered(lambda user: not user.share)
+            or self.reminder_credit_controller_id
+            or self.env.ref("base.user_admin")
+        )
 
     def _reminder_today(self):
         """The current date in the company's reminder time zone."""

@@ -4,6 +4,7 @@ from . import (
     test_reminder_job,
     test_reminder_policy,
     test_reminder_refresh,
+    test_reminder_send,
     test_reminder_step,
     test_reminder_volume,
 )

@@ -130,6 +130,10 @@ class ReminderCommon(AccountTestInvoicingCommon):
         when sending."""
         return template._render_field(field, invoice.ids, compute_lang=True)[invoice.id]
 
+    def commit(self):
+        """What ends a transaction in production: the at-commit hooks run."""
+        self.env.cr.flush()
+
     def run_job(self, **context):
         """Run the daily job as the cron does: with an empty context by default."""
         # A positional dict replaces the whole context: {} is the cron's context.

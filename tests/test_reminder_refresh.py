@@ -17,10 +17,6 @@ D = date.fromisoformat
 class TestReminderRefresh(ReminderCommon):
     refresh_at_commit = True
 
-    def commit(self):
-        """What ends the user's transaction: the at-commit hooks run."""
-        self.env.cr.flush()
-
     @freeze_time("2023-02-10")
     def test_payment_withdraws_the_tag_at_once(self):
         invoice = self.make_invoice("2023-01-31")

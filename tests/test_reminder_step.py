@@ -74,7 +74,13 @@ class TestReminderStep(ReminderCommon):
             )
             with self.subTest(template=template.name):
                 self.assertEqual(template.model, "account.move")
-                self.assertEqual(template.lang, "{{ object.partner_id.lang }}")
+                self.assertEqual(
+                    template.lang,
+                    "{{ object._reminder_recipient().lang or object.partner_id.lang }}",
+                )
+                self.assertEqual(
+                    template.partner_to, "{{ object._reminder_recipient().id or '' }}"
+                )
                 data = self.env["ir.model.data"].search(
                     [
                         ("module", "=", "account_invoice_reminder"),
@@ -261,6 +267,7 @@ class TestReminderStep(ReminderCommon):
                 "mail_template_id",
                 "trigger_basis",
                 "delay_days",
+                "auto_send",
                 "active",
             ],
         )

@@ -16,9 +16,6 @@ class TestReminderVolume(ReminderCommon):
         super().setUpClass()
         # Created in one go (no form), as a batch of a real database would be.
         cls.invoices = cls.make_invoices(1000, "2023-01-31")
-        cls.policy_steps = [
-            s._reminder_policy_step() for s in cls.step_1 | cls.step_2 | cls.step_3
-        ]
 
     def _batch_queries(self, invoices, today):
         # Leave out what earlier work left pending (notifications run at the first
@@ -26,10 +23,10 @@ class TestReminderVolume(ReminderCommon):
         self.env.flush_all()
         self.env.cr.flush()
         stats = {"tagged": 0, "withdrawn": 0, "failed": 0, "postponed": 0}
+        with freeze_time(today):
+            plan = self.company._reminder_plan()
         before = self.env.cr.sql_log_count
-        retry = self.env["account.move"]._reminder_run_batch(
-            invoices.ids, today, self.policy_steps, stats
-        )
+        retry = self.env["account.move"]._reminder_run_batch(invoices.ids, plan, stats)
         count = self.env.cr.sql_log_count - before
         self.assertEqual(retry, [])
         return count, stats["tagged"]

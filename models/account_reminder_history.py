@@ -1,0 +1,291 @@
+import logging
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from . import reminder_policy
+
+_logger = logging.getLogger(__name__)
+
+# A reminder that was (or is being) delivered: at most one per invoice, installment
+# and step. A failed one does not count, so that it can be sent again.
+LIVE_STATES = ("queued", "sent", "done")
+FAILED_NOTIFICATIONS = ("bounce", "exception", "canceled")
+
+
+class AccountReminderHistory(models.Model):
+    _name = "account.reminder.history"
+    _description = "Invoice Reminder History"
+    _order = "date desc, id desc"
+    _rec_names_search = ["move_id", "partner_id"]
+
+    move_id = fields.Many2one(
+        comodel_name="account.move",
+        string="Invoice",
+        required=True,
+        readonly=True,
+        index=True,
+        ondelete="cascade",
+    )
+    company_id = fields.Many2one(
+        related="move_id.company_id", store=True, index=True, readonly=True
+    )
+    partner_id = fields.Many2one(
+        comodel_name="res.partner",
+        string="Customer",
+        readonly=True,
+        index=True,
+        help="The customer (commercial entity) of the invoice.",
+    )
+    step_id = fields.Many2one(
+        comodel_name="account.reminder.step",
+        string="Step",
+        required=True,
+        readonly=True,
+        index=True,
+        ondelete="restrict",
+    )
+    cycle_line_id = fields.Many2one(
+        comodel_name="account.move.line",
+        string="Installment",
+        readonly=True,
+        ondelete="set null",
+    )
+    # The installment's line id, kept when the line itself is gone: with the invoice
+    # and the step, it is the key that stops a reminder from being sent twice.
+    cycle_key = fields.Integer(string="Installment Key", readonly=True)
+    date = fields.Date(required=True, readonly=True, help="Day of the reminder.")
+    done_date = fields.Date(
+        string="Delivered On",
+        readonly=True,
+        help="Day the mail was sent, or the step marked as done.",
+    )
+    last_date_before = fields.Date(
+        string="Previous Reminder Date",
+        readonly=True,
+        help="Last reminder date of the invoice before this reminder: it is restored "
+        "when the mail does not reach the customer.",
+    )
+    channel = fields.Selection(
+        selection=[("email", "Email"), ("manual", "Manual")],
+        required=True,
+        readonly=True,
+        default="email",
+    )
+    state = fields.Selection(
+        selection=[
+            ("queued", "Queued"),
+            ("sent", "Sent"),
+            ("done", "Done"),
+            ("failed", "Failed"),
+        ],
+        string="Status",
+        required=True,
+        readonly=True,
+        default="queued",
+        index=True,
+    )
+    failure_reason = fields.Text(readonly=True)
+    recipient_ids = fields.Many2many(
+        comodel_name="res.partner",
+        relation="account_reminder_history_recipient_rel",
+        column1="history_id",
+        column2="partner_id",
+        string="Recipients",
+        readonly=True,
+    )
+    email_to = fields.Char(string="Sent To", readonly=True)
+    user_id = fields.Many2one(
+        comodel_name="res.users",
+        string="By",
+        readonly=True,
+        default=lambda self: self.env.user,
+    )
+    mail_message_id = fields.Many2one(
+        comodel_name="mail.message",
+        string="Message",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="set null",
+    )
+    # Chatter mails are deleted once sent: the notifications are what stays.
+    mail_id = fields.Many2one(
+        comodel_name="mail.mail",
+        string="Outgoing Mail",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="set null",
+    )
+    notification_ids = fields.Many2many(
+        comodel_name="mail.notification",
+        relation="account_reminder_history_notification_rel",
+        column1="history_id",
+        column2="notification_id",
+        string="Notifications",
+        readonly=True,
+    )
+    sent_with_move_id = fields.Many2one(
+        comodel_name="account.move",
+        string="Sent With",
+        readonly=True,
+        help="The invoice whose reminder mail listed this one.",
+    )
+    currency_id = fields.Many2one(comodel_name="res.currency", readonly=True)
+    amount_residual = fields.Monetary(
+        string="Amount Due", currency_field="currency_id", readonly=True
+    )
+    company_currency_id = fields.Many2one(
+        related="company_id.currency_id", string="Company Currency"
+    )
+    amount_residual_company = fields.Monetary(
+        string="Amount Due (Company Currency)",
+        currency_field="company_currency_id",
+        readonly=True,
+    )
+
+    def init(self):
+        self.env.cr.execute(
+            SQL(
+                """
+                CREATE UNIQUE INDEX IF NOT EXISTS account_reminder_history_once
+                    ON account_reminder_history (move_id, cycle_key, step_id)
+                 WHERE state IN %s
+                """,
+                LIVE_STATES,
+            )
+        )
+
+    @api.depends("move_id", "step_id")
+    def _compute_display_name(self):
+        for row in self:
+            row.display_name = f"{row.move_id.display_name} - {row.step_id.name}"
+
+    # ------------------------------------------------------------------ delivery
+
+    def _reminder_sync(self):
+        """Follow the mails of these rows: a delivered mail marks its step done, a
+        failed one leaves (or puts back) the invoice to remind and tells someone."""
+        rows = self.filtered(
+            lambda row: row.channel == "email" and row.state != "failed"
+        )
+        delivered, failed = self.browse(), {}
+        for row in rows:
+            state, reason = row._reminder_delivery_state()
+            if state == "sent" and row.state == "queued":
+                delivered |= row
+            elif state == "failed":
+                failed[row] = reason
+        if delivered:
+            delivered._reminder_delivered()
+        if failed:
+            self.browse([row.id for row in failed])._reminder_failed(failed)
+
+    def _reminder_delivery_state(self):
+        """("queued" | "sent" | "failed", failure reason) from the mail's traces."""
+        self.ensure_one()
+        if self.mail_id and self.mail_id.state == "cancel":
+            return "failed", self.env._("The mail was cancelled before it was sent.")
+        notifications = self.notification_ids
+        for notification in notifications:
+            if notification.notification_status in FAILED_NOTIFICATIONS:
+                reason = (
+                    notification.failure_reason or notification.format_failure_reason()
+                )
+                if notification.notification_status == "canceled":
+                    reason = self.env._(
+                        "The mail was cancelled: %(reason)s", reason=reason
+                    )
+                return "failed", reason
+        if notifications and all(
+            n.notification_status == "sent" for n in notifications
+        ):
+            return "sent", False
+        return "queued", False
+
+    def _reminder_delivered(self):
+        Move = self.env["account.move"].sudo()
+        rows = Move._reminder_read_status(self.move_id.ids)
+        changes = {}
+        for row in self:
+            today = row.company_id._reminder_today()
+            row.sudo().write({"state": "sent", "done_date": today})
+            status = rows[row.move_id.id]["status"]
+            if (
+                status.state == reminder_policy.TO_DO
+                and status.step_id == row.step_id.id
+                and status.cycle_key == row.cycle_key
+            ):
+                changes[row.move_id.id] = (
+                    status,
+                    reminder_policy.mark_done(status, today=today),
+                )
+        Move._reminder_write_statuses(changes)
+
+    def _reminder_failed(self, reasons):
+        Move = self.env["account.move"].sudo()
+        rows = Move._reminder_read_status(self.move_id.ids)
+        changes = {}
+        for row in self:
+            was_sent = row.state == "sent"
+            row.sudo().write({"state": "failed", "failure_reason": reasons[row]})
+            if was_sent:
+                # A bounce after the mail left: the step is to do again.
+                status = rows[row.move_id.id]["status"]
+                new = reminder_policy.revert_done(
+                    status,
+                    step_id=row.step_id.id,
+                    cycle_key=row.cycle_key,
+                    done_on=row.done_date,
+                    last_date_before=row.last_date_before,
+                )
+                if new != status:
+                    changes[row.move_id.id] = (status, new)
+        Move._reminder_write_statuses(changes)
+        self._reminder_schedule_follow_up()
+
+    def _reminder_schedule_follow_up(self):
+        """An activity on each invoice whose reminder did not reach the customer."""
+        activity_type = self.env.ref("mail.mail_activity_data_todo")
+        for row in self.sudo():
+            invoice = row.move_id
+            responsible = invoice.company_id._reminder_responsible(invoice)
+            invoice.activity_schedule(
+                activity_type_id=activity_type.id,
+                user_id=responsible.id,
+                summary=self.env._(
+                    "Reminder not delivered: %(step)s", step=row.step_id.name
+                ),
+                note=row.failure_reason,
+            )
+
+    @api.model
+    def _reminder_sync_messages(self, messages):
+        """Called when the traces of ``messages`` change: followed at commit time.
+
+        The mail queue puts a mail's notifications in a passing "exception" state
+        while it sends it, then writes the outcome; only what the transaction
+        commits tells whether the mail left.
+        """
+        if not messages:
+            return
+        precommit = self.env.cr.precommit
+        pending = precommit.data.setdefault("account_invoice_reminder.sync", set())
+        if not pending:
+            precommit.add(self._reminder_sync_scheduled)
+        pending.update(messages.ids)
+
+    def _reminder_sync_scheduled(self):
+        ids = self.env.cr.precommit.data.pop("account_invoice_reminder.sync", set())
+        try:
+            with self.env.cr.savepoint():
+                rows = self.sudo().search(
+                    [
+                        ("mail_message_id", "in", list(ids)),
+                        ("state", "in", ("queued", "sent")),
+                    ]
+                )
+                rows._reminder_sync()
+        except Exception:  # noqa: BLE001 - never fail the mail queue for a reminder
+            _logger.exception(
+                "Invoice reminders: could not follow the mails of messages %s", ids
+            )

@@ -1,0 +1,1 @@
+from . import account_reminder_send, account_reminder_send_line, mail_compose_message
