@@ -1,6 +1,7 @@
 import logging
 import threading
 import time
+from collections import defaultdict
 
 import psycopg2.errors
 from markupsafe import Markup
@@ -451,13 +452,11 @@ class AccountMove(models.Model):
         def money(amount, currency):
             return format_amount(self.env, amount, currency, lang_code=lang)
 
-        totals = {}
+        # Never summed across currencies: one total per currency.
+        totals = defaultdict(lambda: {"overdue": 0.0, "credits": 0.0})
         lines = []
         for move in invoices:
-            total = totals.setdefault(
-                move.currency_id, {"overdue": 0.0, "credits": 0.0}
-            )
-            total["overdue"] += move.reminder_amount_overdue
+            totals[move.currency_id]["overdue"] += move.reminder_amount_overdue
             lines.append(
                 {
                     "move": move,
@@ -475,10 +474,7 @@ class AccountMove(models.Model):
             )
         credit_lines = []
         for move in credits:
-            total = totals.setdefault(
-                move.currency_id, {"overdue": 0.0, "credits": 0.0}
-            )
-            total["credits"] += move.amount_residual
+            totals[move.currency_id]["credits"] += move.amount_residual
             credit_lines.append(
                 {
                     "move": move,

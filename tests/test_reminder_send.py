@@ -504,7 +504,7 @@ class TestReminderSend(ReminderCommon):
         company.email = False
         self.assertFalse(invoice._reminder_recipient())
 
-    # ---------------------------------------------------------------- never remind what is not owed
+    # ------------------------------------------------ never remind what is not owed
 
     def test_paid_between_tagging_and_sending(self):
         invoice = self.tagged_invoice()
@@ -618,7 +618,7 @@ class TestReminderSend(ReminderCommon):
             [False, "to_do", "to_do", False],
         )
 
-    # ---------------------------------------------------------------- languages, currencies
+    # ------------------------------------------------ languages, currencies
 
     def test_each_recipient_in_its_own_language_from_an_empty_context(self):
         self.step_1.auto_send = True

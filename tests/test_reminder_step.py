@@ -317,6 +317,69 @@ class TestReminderStep(ReminderCommon):
         group_by = search.find(".//filter[@name='group_by_reminder_step']")
         self.assertIn("reminder_step_id", group_by.get("context"))
 
+    def test_sending_screens(self):
+        Move = self.env["account.move"]
+        form = etree.fromstring(
+            Move.get_view(self.env.ref("account.view_move_form").id)["arch"]
+        )
+        button = form.find(".//header/button[@name='action_reminder_send']")
+        self.assertEqual(
+            button.get("invisible"),
+            "reminder_state != 'to_do' or move_type != 'out_invoice'",
+        )
+        for name in (
+            "reminder_excluded",
+            "reminder_pause_reason",
+            "reminder_pause_until",
+        ):
+            self.assertIsNotNone(
+                form.find(f".//page[@id='other_tab']//field[@name='{name}']")
+            )
+        self.assertIsNotNone(form.find(".//page[@id='reminder_history_tab']"))
+        wizard = etree.fromstring(
+            self.env["account.reminder.send"].get_view(view_type="form")["arch"]
+        )
+        self.assertIsNotNone(wizard.find(".//button[@name='action_send']"))
+        self.assertEqual(
+            [
+                f.get("name")
+                for f in wizard.find(".//field[@name='line_ids']/list").iter("field")
+                if f.get("name") != "company_id"
+            ],
+            [
+                "partner_id",
+                "levels",
+                "step_id",
+                "recipient_id",
+                "email",
+                "amount_due",
+                "problem",
+                "warning",
+            ],
+        )
+        settings = etree.fromstring(
+            self.env["res.config.settings"].get_view(view_type="form")["arch"]
+        )
+        for name in (
+            "reminder_group_per_customer",
+            "reminder_min_amount",
+            "reminder_credit_controller_id",
+        ):
+            self.assertIsNotNone(settings.find(f".//field[@name='{name}']"))
+        binding = self.env.ref(
+            "account_invoice_reminder.account_move_action_reminder_send"
+        )
+        self.assertEqual(binding.binding_model_id.model, "account.move")
+        self.assertEqual(binding.binding_view_types, "list")
+        for xmlid in ("account_reminder_history_menu", "account_reminder_send_menu"):
+            menu = self.env.ref(f"account_invoice_reminder.{xmlid}")
+            self.assertEqual(
+                menu.parent_id, self.env.ref("account.menu_finance_receivables")
+            )
+        history = self.env["account.reminder.history"]
+        for view_type in ("list", "form", "pivot", "graph", "search"):
+            self.assertTrue(history.get_view(view_type=view_type)["arch"])
+
     def test_to_remind_filter_finds_tagged_invoices(self):
         tagged_invoice = self.make_invoice("2023-01-31")
         not_due = self.make_invoice("2023-03-31")
