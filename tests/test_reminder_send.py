@@ -258,6 +258,43 @@ class TestReminderSend(ReminderCommon):
             self.assertIn(format_amount(self.env, amount, currency, "en_US"), body)
 
     @freeze_time("2023-03-10")
+    def test_totals_per_currency_never_summed_across_currencies(self):
+        eur = self.setup_other_currency("EUR")
+        usd_invoice = self.make_invoice("2023-01-31", 300.0, partner=self.customer)
+        eur_invoice = self.make_invoice(
+            "2023-02-10", 200.0, partner=self.customer, currency_id=eur.id
+        )
+        for invoice in usd_invoice | eur_invoice:
+            self.set_level(invoice, self.step_1)
+        self.sender._send(usd_invoice | eur_invoice)
+        body = self.body_to(self.customer)
+        usd = self.company.currency_id
+        self.assertIn(format_amount(self.env, 300.0, usd, "en_US"), body)
+        self.assertIn(format_amount(self.env, 200.0, eur, "en_US"), body)
+        self.assertEqual(body.count("Total overdue"), 2)  # one per currency
+        self.assertNotIn(format_amount(self.env, 500.0, usd, "en_US"), body)
+
+    @freeze_time("2023-03-10")
+    def test_bulk_mail_attaches_the_invoices_issued_pdf(self):
+        issued = self.make_invoice("2023-01-31", partner=self.customer)
+        never_printed = self.make_invoice("2023-02-05", partner=self.customer)
+        for invoice in issued | never_printed:
+            self.set_level(invoice, self.step_1)
+        pdf = self.env["ir.attachment"].create(
+            {
+                "name": "INV.pdf",
+                "raw": b"%PDF-1.4 issued",
+                "res_model": "account.move",
+                "res_id": issued.id,
+                "res_field": "invoice_pdf_report_file",
+            }
+        )
+        issued.invalidate_recordset(["invoice_pdf_report_id"])
+        self.assertEqual(issued.invoice_pdf_report_id, pdf)
+        self.sender._send(issued | never_printed)
+        self.assertEqual(self.messages_to(self.customer).attachment_ids, pdf)
+
+    @freeze_time("2023-03-10")
     def test_one_mail_per_invoice_when_asked(self):
         invoices = self.make_invoice(
             "2023-01-31", partner=self.customer
