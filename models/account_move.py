@@ -327,6 +327,9 @@ class AccountMove(models.Model):
         group = self.env["account.reminder.sender"]._check_sendable(self)
         template = self.reminder_step_id.mail_template_id
         attachments = self._reminder_pdf()
+        recipient_lang = self.env["account.reminder.sender"]._lang(
+            group["recipient"], self.company_id
+        )
         return {
             "type": "ir.actions.act_window",
             "res_model": "mail.compose.message",
@@ -348,6 +351,9 @@ class AccountMove(models.Model):
                 "mail_notify_force_send": False,
                 # The PDF is the invoice's own: not a document to import into it.
                 "no_new_invoice": True,
+                "model_description": self.with_context(lang=recipient_lang).env._(
+                    "Invoice"
+                ),
                 "reminder_send_move_id": self.id,
             },
         }
@@ -369,6 +375,19 @@ class AccountMove(models.Model):
         self.ensure_one()
         if self.invoice_pdf_report_id:
             return self.invoice_pdf_report_id
+        filename = self._get_invoice_report_filename()
+        # Printed once, kept on the invoice: opening the composer again reuses it.
+        printed = self.env["ir.attachment"].search(
+            [
+                ("res_model", "=", "account.move"),
+                ("res_id", "=", self.id),
+                ("name", "=", filename),
+                ("mimetype", "=", "application/pdf"),
+            ],
+            limit=1,
+        )
+        if printed:
+            return printed
         try:
             content, __ = self.env["ir.actions.report"]._render_qweb_pdf(
                 "account.account_invoices", self.ids
@@ -379,11 +398,11 @@ class AccountMove(models.Model):
             return self.env["ir.attachment"]
         return self.env["ir.attachment"].create(
             {
-                "name": self._get_invoice_report_filename(),
+                "name": filename,
                 "raw": content,
                 "mimetype": "application/pdf",
-                "res_model": "mail.compose.message",
-                "res_id": 0,
+                "res_model": "account.move",
+                "res_id": self.id,
             }
         )
 
@@ -399,6 +418,18 @@ class AccountMove(models.Model):
             if email_normalize(partner.email or ""):
                 return partner
         return self.env["res.partner"]
+
+    def _reminder_invoices_label(self):
+        """ "invoice INV/1" or "invoices INV/1, INV/2" for the subject of the mail
+        that reminds the invoices of the context key ``reminder_move_ids``."""
+        self.ensure_one()
+        reminded = self.browse(self.env.context.get("reminder_move_ids") or self.ids)
+        if len(reminded) == 1:
+            return self.env._("invoice %(name)s", name=reminded.name)
+        return self.env._(
+            "invoices %(names)s",
+            names=", ".join(reminded.sorted("name").mapped("name")),
+        )
 
     def _reminder_statement(self):
         """What a reminder mail lists for this invoice's customer and company.
@@ -647,26 +678,27 @@ class AccountMove(models.Model):
         )
         # A step that already failed (no email address, say) is not tried again
         # every night: its follow-up activity is with someone, who sends it by hand.
-        batches, batch, last_customer = [], [], None
+        batches, batch, last = [], [], (None, None)
         for move_id, company_id, partner_id in self.env.cr.fetchall():
-            # Batches end between customers, so that a customer gets one mail.
-            if (
-                len(batch) >= REMINDER_BATCH_SIZE
-                and (company_id, partner_id) != last_customer
-            ):
-                batches.append(batch)
+            # Batches end between customers, so that a customer gets one mail, and
+            # between companies, whose language the notes are written in.
+            full = len(batch) >= REMINDER_BATCH_SIZE and partner_id != last[1]
+            if batch and (full or company_id != last[0]):
+                batches.append((last[0], batch))
                 batch = []
             batch.append(move_id)
-            last_customer = (company_id, partner_id)
+            last = (company_id, partner_id)
         if batch:
-            batches.append(batch)
-        sender = self.env["account.reminder.sender"]
+            batches.append((last[0], batch))
         mails = 0
-        for ids in batches:
-            batch = self.browse(ids)
+        for company_id, ids in batches:
+            company = self.env["res.company"].browse(company_id)
+            sender = self.env["account.reminder.sender"].with_context(
+                lang=company.partner_id.lang or "en_US"
+            )
             try:
                 with self.env.cr.savepoint():
-                    mails += sender._send(batch)["mails"]
+                    mails += sender._send(self.browse(ids))["mails"]
             except Exception:  # noqa: BLE001 - the next batches are still sent
                 _logger.exception("Invoice reminders: automatic sending failed")
             self._reminder_commit()
@@ -757,6 +789,19 @@ class AccountMove(models.Model):
                     if new != row["status"]:
                         changes[move_id] = (row["status"], new)
                 self._reminder_write_statuses(changes)
+                # A queued mail of a step no longer pending must not leave.
+                withdrawn = [
+                    move_id
+                    for move_id, (old, new) in changes.items()
+                    if old.state == reminder_policy.TO_DO
+                    and (
+                        new.state != reminder_policy.TO_DO
+                        or (new.step_id, new.cycle_key) != (old.step_id, old.cycle_key)
+                    )
+                ]
+                self.env["account.reminder.history"]._reminder_cancel_queued(
+                    self.browse(withdrawn)
+                )
         except (
             psycopg2.errors.SerializationFailure,
             psycopg2.errors.LockNotAvailable,
@@ -809,7 +854,8 @@ class AccountMove(models.Model):
             return False
         if not row["eligible"]:
             return self.env._(
-                "it no longer owes anything (paid, reversed, cancelled or draft)"
+                "the invoice no longer owes anything (paid, reversed, cancelled or "
+                "draft)"
             )
         if row["excluded"]:
             return self.env._('"do not remind" is set on the invoice')

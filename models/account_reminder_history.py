@@ -56,7 +56,7 @@ class AccountReminderHistory(models.Model):
     cycle_key = fields.Integer(string="Installment Key", readonly=True)
     date = fields.Date(required=True, readonly=True, help="Day of the reminder.")
     done_date = fields.Date(
-        string="Delivered On",
+        string="Sent On",
         readonly=True,
         help="Day the mail was sent, or the step marked as done.",
     )
@@ -78,6 +78,7 @@ class AccountReminderHistory(models.Model):
             ("sent", "Sent"),
             ("done", "Done"),
             ("failed", "Failed"),
+            ("cancelled", "Cancelled"),
         ],
         string="Status",
         required=True,
@@ -86,6 +87,13 @@ class AccountReminderHistory(models.Model):
         index=True,
     )
     failure_reason = fields.Text(readonly=True)
+    activity_id = fields.Many2one(
+        comodel_name="mail.activity",
+        string="Follow-up",
+        readonly=True,
+        ondelete="set null",
+        help="The activity scheduled because the reminder did not reach the customer.",
+    )
     recipient_ids = fields.Many2many(
         comodel_name="res.partner",
         relation="account_reminder_history_recipient_rel",
@@ -134,6 +142,9 @@ class AccountReminderHistory(models.Model):
     amount_residual = fields.Monetary(
         string="Amount Due", currency_field="currency_id", readonly=True
     )
+    amount_overdue = fields.Monetary(
+        string="Amount Overdue", currency_field="currency_id", readonly=True
+    )
     company_currency_id = fields.Many2one(
         related="company_id.currency_id", string="Company Currency"
     )
@@ -164,16 +175,15 @@ class AccountReminderHistory(models.Model):
 
     def _reminder_sync(self):
         """Follow the mails of these rows: a delivered mail marks its step done, a
-        failed one leaves (or puts back) the invoice to remind and tells someone."""
-        rows = self.filtered(
-            lambda row: row.channel == "email" and row.state != "failed"
-        )
+        failed one leaves (or puts back) the invoice to remind and tells someone, a
+        failed mail delivered after all (Odoo's retry) counts as sent."""
+        rows = self.filtered(lambda row: row.channel == "email")
         delivered, failed = self.browse(), {}
         for row in rows:
             state, reason = row._reminder_delivery_state()
-            if state == "sent" and row.state == "queued":
+            if state == "sent" and row.state in ("queued", "failed"):
                 delivered |= row
-            elif state == "failed":
+            elif state == "failed" and row.state in ("queued", "sent"):
                 failed[row] = reason
         if delivered:
             delivered._reminder_delivered()
@@ -205,20 +215,30 @@ class AccountReminderHistory(models.Model):
     def _reminder_delivered(self):
         Move = self.env["account.move"].sudo()
         rows = Move._reminder_read_status(self.move_id.ids)
+        live = self.env["account.reminder.sender"]._live_keys(self.move_id)
         changes = {}
         for row in self:
+            if row.state == "failed":
+                if (row.move_id.id, row.cycle_key, row.step_id.id) in live:
+                    # Sent again meanwhile: that reminder is the one that counts.
+                    continue
+                if row.activity_id:
+                    row.activity_id.sudo().action_feedback(
+                        feedback=self.env._("Delivered after a retry.")
+                    )
             today = row.company_id._reminder_today()
-            row.sudo().write({"state": "sent", "done_date": today})
+            row.sudo().write(
+                {"state": "sent", "done_date": today, "failure_reason": False}
+            )
             status = rows[row.move_id.id]["status"]
             if (
                 status.state == reminder_policy.TO_DO
                 and status.step_id == row.step_id.id
                 and status.cycle_key == row.cycle_key
             ):
-                changes[row.move_id.id] = (
-                    status,
-                    reminder_policy.mark_done(status, today=today),
-                )
+                new = reminder_policy.mark_done(status, today=today)
+                changes[row.move_id.id] = (status, new)
+                rows[row.move_id.id]["status"] = new
         Move._reminder_write_statuses(changes)
 
     def _reminder_failed(self, reasons):
@@ -243,17 +263,62 @@ class AccountReminderHistory(models.Model):
         Move._reminder_write_statuses(changes)
         self._reminder_schedule_follow_up()
 
+    @api.model
+    def _reminder_cancel_queued(self, moves):
+        """Cancel the queued reminder mails of ``moves``, which no longer need one.
+
+        A mail that also reminded other invoices is cancelled too: it was written
+        with the withdrawn invoice in it. Those invoices stay to remind and can be
+        sent again; nobody is asked to follow anything up.
+        """
+        if not moves:
+            return
+        History = self.sudo()
+        queued = History.search(
+            [("move_id", "in", moves.ids), ("state", "=", "queued")]
+        )
+        if not queued:
+            return
+        rows = History.search(
+            [
+                ("mail_message_id", "in", queued.mail_message_id.ids),
+                ("state", "=", "queued"),
+            ]
+        )
+        withdrawn = ", ".join((queued.move_id & moves).mapped("display_name"))
+        for row in rows:
+            if row.move_id in moves:
+                reason = self.env._(
+                    "Cancelled before sending: the invoice no longer needs a reminder."
+                )
+            else:
+                reason = self.env._(
+                    "Cancelled before sending: the mail also reminded %(invoices)s, "
+                    "which no longer needs a reminder.",
+                    invoices=withdrawn,
+                )
+            row.write({"state": "cancelled", "failure_reason": reason})
+        rows.mail_id.filtered(lambda mail: mail.state == "outgoing").write(
+            {"state": "cancel"}
+        )
+        rows.notification_ids.filtered(
+            lambda n: n.notification_status not in ("sent", *FAILED_NOTIFICATIONS)
+        ).write({"notification_status": "canceled"})
+
     def _reminder_schedule_follow_up(self):
         """An activity on each invoice whose reminder did not reach the customer."""
         activity_type = self.env.ref("mail.mail_activity_data_todo")
         for row in self.sudo():
             invoice = row.move_id
             responsible = invoice.company_id._reminder_responsible(invoice)
-            invoice.activity_schedule(
+            # Written for the person who follows it up, in their language.
+            lang = responsible.lang or invoice.company_id.partner_id.lang
+            translated = row.with_context(lang=lang)
+            row.activity_id = invoice.activity_schedule(
                 activity_type_id=activity_type.id,
                 user_id=responsible.id,
-                summary=self.env._(
-                    "Reminder not delivered: %(step)s", step=row.step_id.name
+                summary=translated.env._(
+                    "Reminder not delivered: %(step)s", step=translated.step_id.name
                 ),
                 note=row.failure_reason,
             )
@@ -281,7 +346,7 @@ class AccountReminderHistory(models.Model):
                 rows = self.sudo().search(
                     [
                         ("mail_message_id", "in", list(ids)),
-                        ("state", "in", ("queued", "sent")),
+                        ("state", "in", ("queued", "sent", "failed")),
                     ]
                 )
                 rows._reminder_sync()

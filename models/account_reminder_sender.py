@@ -5,7 +5,7 @@ import psycopg2.errors
 
 from odoo import api, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_amount
 
 from . import reminder_policy
 from .account_reminder_history import LIVE_STATES
@@ -42,7 +42,9 @@ class AccountReminderSender(models.AbstractModel):
         plans = {company: company._reminder_plan() for company in invoices.company_id}
         live = self._live_keys(invoices)
         left_out, sendable = {}, Move
-        for move in invoices:
+        for move in invoices.filtered(lambda m: m.move_type != "out_invoice"):
+            left_out[move] = self.env._("not a customer invoice")
+        for move in invoices.filtered(lambda m: m.move_type == "out_invoice"):
             row = rows[move.id]
             status = row["status"]
             reason = Move._reminder_block_reason(row, plans[move.company_id])
@@ -69,25 +71,100 @@ class AccountReminderSender(models.AbstractModel):
                     -m.id,
                 ),
             )
-            recipient = primary._reminder_recipient()
-            groups.append(
-                {
-                    "company": primary.company_id,
-                    "partner": primary.commercial_partner_id,
-                    "moves": moves,
-                    "primary": primary,
-                    "recipient": recipient,
-                    "per_customer": grouped,
-                    "problem": False
-                    if recipient
-                    else self.env._(
-                        "%(customer)s has no email address (on the invoice's contact, "
-                        "its invoice address or the company)",
-                        customer=primary.commercial_partner_id.display_name,
-                    ),
-                }
-            )
+            groups.append(self._group_values(moves, primary, grouped))
         return groups, left_out
+
+    @api.model
+    def _group_values(self, moves, primary, grouped):
+        """A mail to send: who receives it, and what stops it or is worth a look."""
+        company, partner = primary.company_id, primary.commercial_partner_id
+        recipient = primary._reminder_recipient()
+        overdue = defaultdict(float)
+        for move in moves:
+            overdue[move.currency_id] += move.reminder_amount_overdue
+        credits = self._customer_credits(partner, company)
+        problem, warnings = False, []
+        if not recipient:
+            problem = self.env._(
+                "%(customer)s has no email address (on the invoice's contact, its "
+                "invoice address or the company)",
+                customer=partner.display_name,
+            )
+        elif all(
+            currency.compare_amounts(credits.get(currency, 0.0), amount) >= 0
+            for currency, amount in overdue.items()
+        ):
+            # Reminding a customer who is owed as much as it owes makes no sense:
+            # the payments or credit notes must be matched first.
+            problem = self.env._(
+                "unmatched payments or credit notes of the customer (%(amounts)s) "
+                "cover what is overdue: match them first",
+                amounts=self._amounts_text(credits),
+            )
+        elif credits:
+            warnings.append(
+                self.env._(
+                    "Unmatched payments or credit notes: %(amounts)s",
+                    amounts=self._amounts_text(credits),
+                )
+            )
+        if recipient and recipient.message_bounce:
+            warnings.append(
+                self.env._(
+                    "Mails to %(email)s bounced %(count)s time(s).",
+                    email=recipient.email,
+                    count=recipient.message_bounce,
+                )
+            )
+        if not company.email:
+            warnings.append(
+                self.env._(
+                    "%(company)s has no email address: the mail is sent from the "
+                    "address of the user who sends it.",
+                    company=company.name,
+                )
+            )
+        return {
+            "company": company,
+            "partner": partner,
+            "moves": moves,
+            "primary": primary,
+            "recipient": recipient,
+            "per_customer": grouped,
+            "overdue": dict(overdue),
+            "problem": problem,
+            "warning": " ".join(warnings) or False,
+        }
+
+    @api.model
+    def _customer_credits(self, partner, company):
+        """What the customer is owed and not yet matched (payments, credit notes),
+        per currency: ``{currency: amount}``."""
+        lines = (
+            self.env["account.move.line"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "child_of", partner.id),
+                    ("company_id", "=", company.id),
+                    ("account_type", "=", "asset_receivable"),
+                    ("parent_state", "=", "posted"),
+                    ("reconciled", "=", False),
+                    ("balance", "<", 0),
+                ]
+            )
+        )
+        credits = defaultdict(float)
+        for line in lines:
+            credits[line.currency_id] -= line.amount_residual_currency
+        return dict(credits)
+
+    @api.model
+    def _amounts_text(self, amounts):
+        return " + ".join(
+            format_amount(self.env, amount, currency)
+            for currency, amount in amounts.items()
+        )
 
     @api.model
     def _group(self, moves, per_customer):
@@ -197,6 +274,10 @@ class AccountReminderSender(models.AbstractModel):
         # The invoices' own PDFs, where they were already issued: generating PDFs is
         # for the one-by-one sending.
         attachments = group["moves"].invoice_pdf_report_id
+        several = len(group["moves"]) > 1
+        description = (
+            template.env._("Payment reminder") if several else template.env._("Invoice")
+        )
         message = (
             primary.with_context(
                 mail_notify_force_send=False,
@@ -217,6 +298,7 @@ class AccountReminderSender(models.AbstractModel):
                 attachment_ids=attachments.ids,
                 email_layout_xmlid=template.email_layout_xmlid
                 or "mail.mail_notification_light",
+                model_description=description,
                 mail_auto_delete=template.auto_delete,
             )
         )
@@ -302,6 +384,7 @@ class AccountReminderSender(models.AbstractModel):
             "user_id": self.env.user.id,
             "currency_id": move.currency_id.id,
             "amount_residual": move.amount_residual,
+            "amount_overdue": move.reminder_amount_overdue,
             "amount_residual_company": move.amount_residual_signed,
         }
 

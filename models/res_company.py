@@ -68,9 +68,13 @@ class ResCompany(models.Model):
     def _reminder_responsible(self, invoice):
         """Who follows up a reminder that could not reach the customer."""
         self.ensure_one()
+        # An active person: OdooBot is often the salesperson of imported invoices.
+        salesperson = invoice.invoice_user_id.filtered(
+            lambda user: user.active and not user.share
+        )
         return (
-            invoice.invoice_user_id.filtered(lambda user: not user.share)
-            or self.reminder_credit_controller_id
+            salesperson
+            or self.reminder_credit_controller_id.filtered("active")
             or self.env.ref("base.user_admin")
         )
 

@@ -345,16 +345,17 @@ class TestReminderSend(ReminderCommon):
         self.assertEqual(set(lines), {self.customer, no_mail_customer})
         self.assertEqual(lines[self.customer].recipient_id, self.customer)
         self.assertEqual(lines[self.customer].email, "client@example.com")
-        self.assertEqual(
-            lines[self.customer].amount_due,
-            format_amount(self.env, 1000.0, self.company.currency_id),
-        )
+        money = format_amount(self.env, 1000.0, self.company.currency_id)
+        self.assertEqual(lines[self.customer].amount_overdue, money)
+        self.assertEqual(lines[self.customer].amount_due, money)
         self.assertFalse(lines[self.customer].problem)
         self.assertIn(
             "Unmatched payments or credit notes", lines[self.customer].warning
         )
         self.assertIn("has no email address", lines[no_mail_customer].problem)
-        self.assertIn(f"{paid.name}: it no longer owes anything", wizard.left_out)
+        self.assertIn(
+            f"{paid.name}: the invoice no longer owes anything", wizard.left_out
+        )
         # Nothing has left yet.
         self.assertFalse(
             self.env["mail.message"].search(
@@ -761,3 +762,131 @@ class TestReminderSend(ReminderCommon):
             row.unlink()
         with self.assertRaises(AccessError):
             row.write({"state": "failed"})
+
+    # ------------------------------------------------ what happens to queued mails
+
+    def test_queued_mail_is_cancelled_when_the_invoice_is_paid(self):
+        invoice = self.tagged_invoice()
+        with freeze_time("2023-02-02"):
+            self.sender._send(invoice)
+        history = invoice.reminder_history_ids
+        mail = history.mail_id
+        self.pay(invoice, 1000.0, D("2023-02-02"))
+        with freeze_time("2023-02-03"):
+            self.run_job()  # the tag goes, and the mail with it
+            self.process_queue()
+        self.assertEqual(history.state, "cancelled")
+        self.assertIn("no longer needs a reminder", history.failure_reason)
+        self.assertEqual(mail.state, "cancel")
+        self.assertEqual(
+            set(history.notification_ids.mapped("notification_status")), {"canceled"}
+        )
+        self.assertFalse(invoice.activity_ids, "nothing to follow up")
+
+    @freeze_time("2023-03-10")
+    def test_grouped_mail_cancelled_with_its_paid_invoice_the_other_is_sent_again(self):
+        paid = self.make_invoice("2023-01-31", partner=self.customer)
+        unpaid = self.make_invoice("2023-02-05", partner=self.customer)
+        for invoice in paid | unpaid:
+            self.set_level(invoice, self.step_1)
+        self.sender._send(paid | unpaid)
+        self.pay(paid, 1000.0, D("2023-03-10"))
+        self.run_job()
+        self.assertEqual(
+            (paid | unpaid).reminder_history_ids.mapped("state"), ["cancelled"] * 2
+        )
+        self.assertEqual(unpaid.reminder_state, "to_do")
+        result = self.sender._send(unpaid)
+        self.assertEqual(result["mails"], 1)
+        self.assertEqual(len(unpaid.reminder_history_ids), 2)
+
+    @freeze_time("2023-02-02")
+    def test_mail_delivered_by_a_retry_counts_as_sent(self):
+        invoice = self.tagged_invoice(invoice_user_id=False)
+        self.sender._send(invoice)
+        history = invoice.reminder_history_ids
+        IrMailServer = type(self.env["ir.mail_server"])
+        with (
+            patch.object(
+                IrMailServer,
+                "send_email",
+                side_effect=smtplib.SMTPDataError(554, b"refused"),
+            ),
+            mute_logger("odoo.addons.mail.models.mail_mail"),
+        ):
+            self.process_queue()
+        self.assertEqual(history.state, "failed")
+        activity = history.activity_id
+        self.assertTrue(activity)
+        # Odoo's "Retry" on the failed mail.
+        history.mail_id.mark_outgoing()
+        self.process_queue()
+        self.assertEqual(history.state, "sent")
+        self.assertEqual(self.level(invoice), (self.step_1, "done"))
+        self.assertFalse(activity.exists(), "the follow-up is marked done")
+
+    @freeze_time("2023-02-02")
+    def test_composer_must_keep_the_customer_among_the_recipients(self):
+        invoice = self.tagged_invoice()
+        action = invoice.action_reminder_send()
+        composer = (
+            self.env["mail.compose.message"].with_context(action["context"]).create({})
+        )
+        composer.partner_ids = self.salesperson.partner_id
+        with self.assertRefused(UserError, "keep at least one of its contacts"):
+            composer.action_send_mail()
+        self.assertFalse(invoice.reminder_history_ids)
+
+    @freeze_time("2023-03-10")
+    def test_customer_owed_as_much_as_it_owes_is_not_reminded(self):
+        invoice = self.make_invoice("2023-01-31", 500.0, partner=self.customer)
+        self.set_level(invoice, self.step_1)
+        self.init_payment(500.0, post=True, date=D("2023-03-01"), partner=self.customer)
+        groups, __ = self.sender._prepare(invoice)
+        self.assertIn("cover what is overdue", groups[0]["problem"])
+        result = self.sender._send(invoice)
+        self.assertEqual(result["mails"], 0)
+        self.assertEqual(invoice.reminder_history_ids.state, "failed")
+        self.assertFalse(self.messages_to(self.customer))
+
+    @freeze_time("2023-02-02")
+    def test_follow_up_goes_to_an_active_person_in_their_language(self):
+        odoobot = self.env.ref("base.user_root")
+        controller = self.env["res.users"].create(
+            {"name": "Claire Contrôle", "login": "claire", "lang": "fr_FR"}
+        )
+        self.company.reminder_credit_controller_id = controller
+        nobody = self.make_customer("Nobody", False)
+        invoice = self.tagged_invoice(customer=nobody, invoice_user_id=odoobot.id)
+        self.sender._send(invoice)
+        activity = invoice.activity_ids
+        self.assertEqual(activity.user_id, controller)
+        self.assertEqual(activity.summary, "Relance non délivrée : Relance 1")
+
+    @freeze_time("2023-03-10")
+    def test_grouped_mail_names_every_invoice(self):
+        invoices = self.make_invoice("2023-01-31", partner=self.customer) | (
+            self.make_invoice("2023-02-05", partner=self.customer)
+        )
+        for invoice in invoices:
+            self.set_level(invoice, self.step_1)
+        self.sender._send(invoices)
+        message = self.messages_to(self.customer)
+        names = ", ".join(invoices.sorted("name").mapped("name"))
+        self.assertEqual(
+            message.subject, f"{self.company.name} - Payment reminder: invoices {names}"
+        )
+        self.assertIn("indicating the numbers of the invoices", message.body)
+        mail = (
+            self.env["mail.mail"].sudo().search([("mail_message_id", "=", message.id)])
+        )
+        self.assertIn("Payment reminder", mail.body_html)  # the layout's header
+        self.assertNotIn("Journal Entry", mail.body_html)
+
+    @freeze_time("2023-03-10")
+    def test_credit_notes_selected_are_left_out_with_a_reason(self):
+        refund = self.make_invoice(
+            "2023-01-31", partner=self.customer, move_type="out_refund"
+        )
+        __, left_out = self.sender._prepare(refund)
+        self.assertEqual(left_out[refund], "not a customer invoice")

@@ -352,6 +352,7 @@ class TestReminderStep(ReminderCommon):
                 "step_id",
                 "recipient_id",
                 "email",
+                "amount_overdue",
                 "amount_due",
                 "problem",
                 "warning",

@@ -55,8 +55,7 @@ class AccountReminderSend(models.TransientModel):
     def _compute_line_ids(self):
         sender = self.env["account.reminder.sender"]
         for wizard in self:
-            invoices = wizard.move_ids.filtered(lambda m: m.move_type == "out_invoice")
-            groups, left_out = sender._prepare(invoices, wizard.per_customer)
+            groups, left_out = sender._prepare(wizard.move_ids, wizard.per_customer)
             wizard.line_ids = [Command.clear()] + [
                 Command.create(
                     self.env["account.reminder.send.line"]._values_from_group(group)
@@ -73,7 +72,7 @@ class AccountReminderSend(models.TransientModel):
         self.ensure_one()
         self.move_ids.check_access("write")
         result = self.env["account.reminder.sender"]._send(
-            self.move_ids.filtered(lambda m: m.move_type == "out_invoice"),
+            self.move_ids,
             per_customer=self.per_customer,
             copy_salesperson=self.copy_salesperson,
         )
@@ -89,8 +88,14 @@ class AccountReminderSend(models.TransientModel):
                 count=len(result["failed"]),
             )
         if result["left_out"]:
+            reasons = [
+                f"{move.display_name}: {reason}"
+                for move, reason in list(result["left_out"].items())[:10]
+            ]
             message += " " + self.env._(
-                "%(count)s invoice(s) left out.", count=len(result["left_out"])
+                "%(count)s invoice(s) left out: %(reasons)s",
+                count=len(result["left_out"]),
+                reasons="; ".join(reasons),
             )
         return {
             "type": "ir.actions.client",
@@ -99,7 +104,7 @@ class AccountReminderSend(models.TransientModel):
                 "title": self.env._("Invoice reminders"),
                 "message": message,
                 "type": "success" if not result["failed"] else "warning",
-                "sticky": bool(result["failed"]),
+                "sticky": bool(result["failed"] or result["left_out"]),
                 "next": {"type": "ir.actions.act_window_close"},
             },
         }

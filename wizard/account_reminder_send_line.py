@@ -1,7 +1,6 @@
 from collections import defaultdict
 
 from odoo import api, fields, models
-from odoo.tools import format_amount
 
 
 class AccountReminderSendLine(models.TransientModel):
@@ -30,26 +29,34 @@ class AccountReminderSendLine(models.TransientModel):
         comodel_name="res.partner", string="Recipient", readonly=True
     )
     email = fields.Char(related="recipient_id.email", string="Email")
-    amount_due = fields.Char(
-        string="Still Due",
+    amount_overdue = fields.Char(
+        string="Overdue",
         readonly=True,
-        help="What the reminded invoices still owe, per currency.",
+        help="What the reminded invoices owe on their installments already due, per "
+        "currency.",
+    )
+    amount_due = fields.Char(
+        string="Balance",
+        readonly=True,
+        help="All that the reminded invoices still owe, per currency, including "
+        "installments not due yet.",
     )
     problem = fields.Char(
         string="Cannot Be Sent", readonly=True, help="Why this mail cannot be sent."
     )
     warning = fields.Char(
         readonly=True,
-        help="Payments or credit notes of the customer not yet matched with its "
-        "invoices: check them before reminding.",
+        help="Worth a look before sending: payments or credit notes of the customer "
+        "not yet matched, an address that bounced, a company without email.",
     )
 
     @api.model
     def _values_from_group(self, group):
+        sender = self.env["account.reminder.sender"]
         moves = group["moves"]
-        totals = defaultdict(float)
+        balance = defaultdict(float)
         for move in moves:
-            totals[move.currency_id] += move.amount_residual
+            balance[move.currency_id] += move.amount_residual
         return {
             "company_id": group["company"].id,
             "partner_id": group["partner"].id,
@@ -59,39 +66,8 @@ class AccountReminderSendLine(models.TransientModel):
             ),
             "step_id": group["primary"].reminder_step_id.id,
             "recipient_id": group["recipient"].id,
-            "amount_due": " + ".join(
-                format_amount(self.env, amount, currency)
-                for currency, amount in totals.items()
-            ),
+            "amount_overdue": sender._amounts_text(group["overdue"]),
+            "amount_due": sender._amounts_text(balance),
             "problem": group["problem"] or False,
-            "warning": self._warning(group["partner"], group["company"]),
+            "warning": group["warning"],
         }
-
-    @api.model
-    def _warning(self, partner, company):
-        lines = (
-            self.env["account.move.line"]
-            .sudo()
-            .search(
-                [
-                    ("partner_id", "child_of", partner.id),
-                    ("company_id", "=", company.id),
-                    ("account_type", "=", "asset_receivable"),
-                    ("parent_state", "=", "posted"),
-                    ("reconciled", "=", False),
-                    ("balance", "<", 0),
-                ]
-            )
-        )
-        if not lines:
-            return False
-        totals = defaultdict(float)
-        for line in lines:
-            totals[line.currency_id] += -line.amount_residual_currency
-        return self.env._(
-            "Unmatched payments or credit notes: %(amounts)s",
-            amounts=" + ".join(
-                format_amount(self.env, amount, currency)
-                for currency, amount in totals.items()
-            ),
-        )
