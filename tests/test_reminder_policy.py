@@ -19,6 +19,18 @@ DEFAULT = [R1, R2, R3]
 INSTALLMENT = Reference(key=100, due_date=D("2023-01-31"))
 
 
+def st(step_id=None, state=None, last=None, done=(), key=100):
+    """A Status in one line: step, state, last done date ("YYYY-MM-DD"), steps done,
+    installment key (100, the one of INSTALLMENT)."""
+    return Status(
+        step_id=step_id,
+        state=state,
+        last_date=D(last) if last else None,
+        cycle_key=key,
+        done_step_ids=frozenset(done),
+    )
+
+
 def run(status, today, steps=DEFAULT, reference=INSTALLMENT):
     return policy.next_status(status, today=D(today), steps=steps, reference=reference)
 
@@ -64,34 +76,16 @@ class TestReminderPolicy(BaseCase):
         self.assertEqual(run(pending, "2023-12-31"), pending)
 
     def test_previous_reminder_counts_from_done_date(self):
-        done = Status(
-            step_id=1,
-            state=DONE,
-            last_date=D("2023-02-10"),
-            cycle_key=100,
-            done_step_ids=frozenset({1}),
-        )
+        done = st(1, DONE, "2023-02-10", {1})
         self.assertEqual(run(done, "2023-03-11"), done)  # 10/02 + 30 = 12/03
         self.assertEqual(
             run(done, "2023-03-12"),
-            Status(
-                step_id=2,
-                state=TO_DO,
-                last_date=D("2023-02-10"),
-                cycle_key=100,
-                done_step_ids=frozenset({1}),
-            ),
+            st(2, TO_DO, "2023-02-10", {1}),
         )
 
     def test_due_date_basis_of_a_later_step_ignores_done_date(self):
         steps = [R1, Step(2, DUE, 45)]
-        done = Status(
-            step_id=1,
-            state=DONE,
-            last_date=D("2023-03-10"),
-            cycle_key=100,
-            done_step_ids=frozenset({1}),
-        )
+        done = st(1, DONE, "2023-03-10", {1})
         self.assertEqual(run(done, "2023-03-16", steps).state, DONE)
         self.assertEqual(run(done, "2023-03-17", steps).step_id, 2)  # 31/01 + 45
 
@@ -104,94 +98,40 @@ class TestReminderPolicy(BaseCase):
         self.assertEqual(run(Status(), "2024-06-30").step_id, 1)
 
     def test_reordered_steps_never_resend_nor_skip(self):
-        done_1 = Status(
-            step_id=1,
-            state=DONE,
-            last_date=D("2023-02-01"),
-            cycle_key=100,
-            done_step_ids=frozenset({1}),
-        )
+        done_1 = st(1, DONE, "2023-02-01", {1})
         # Step 2 moved before step 1: step 1 is done, step 2 comes next.
         self.assertEqual(run(done_1, "2023-03-03", [R2, R1, R3]).step_id, 2)
         # Step 3 moved first: it is the first one not done.
         self.assertEqual(run(done_1, "2023-03-03", [R3, R1, R2]).step_id, 3)
 
     def test_archived_pending_step_gives_way_to_the_next(self):
-        pending_2 = Status(
-            step_id=2,
-            state=TO_DO,
-            last_date=D("2023-02-01"),
-            cycle_key=100,
-            done_step_ids=frozenset({1}),
-        )
+        pending_2 = st(2, TO_DO, "2023-02-01", {1})
         self.assertEqual(
             run(pending_2, "2023-03-03", [R1, R3]),
-            Status(
-                step_id=3,
-                state=TO_DO,
-                last_date=D("2023-02-01"),
-                cycle_key=100,
-                done_step_ids=frozenset({1}),
-            ),
+            st(3, TO_DO, "2023-02-01", {1}),
         )
         # Not due yet: the archived step is withdrawn, its level stays shown.
         self.assertEqual(
             run(pending_2, "2023-02-20", [R1, R3]),
-            Status(
-                step_id=2,
-                state=None,
-                last_date=D("2023-02-01"),
-                cycle_key=100,
-                done_step_ids=frozenset({1}),
-            ),
+            st(2, None, "2023-02-01", {1}),
         )
 
     def test_all_steps_done(self):
-        done_3 = Status(
-            step_id=3,
-            state=DONE,
-            last_date=D("2023-04-01"),
-            cycle_key=100,
-            done_step_ids=frozenset({1, 2, 3}),
-        )
+        done_3 = st(3, DONE, "2023-04-01", {1, 2, 3})
         self.assertEqual(run(done_3, "2025-01-01"), done_3)
 
     def test_not_eligible_withdraws_pending_step_only(self):
-        pending = Status(
-            step_id=2,
-            state=TO_DO,
-            last_date=D("2023-02-01"),
-            cycle_key=100,
-            done_step_ids=frozenset({1}),
-        )
+        pending = st(2, TO_DO, "2023-02-01", {1})
         self.assertEqual(
             run(pending, "2023-03-10", reference=None),
-            Status(
-                step_id=2,
-                state=None,
-                last_date=D("2023-02-01"),
-                cycle_key=100,
-                done_step_ids=frozenset({1}),
-            ),
+            st(2, None, "2023-02-01", {1}),
         )
-        done = Status(
-            step_id=1,
-            state=DONE,
-            last_date=D("2023-02-01"),
-            cycle_key=100,
-            done_step_ids=frozenset({1}),
-        )
+        done = st(1, DONE, "2023-02-01", {1})
         self.assertEqual(run(done, "2023-03-10", reference=None), done)
 
     def test_next_installment_restarts_at_first_step(self):
         second = Reference(key=101, due_date=D("2023-03-31"))
-        done_2 = Status(
-            step_id=2,
-            state=DONE,
-            last_date=D("2023-03-03"),
-            cycle_key=100,
-            done_step_ids=frozenset({1, 2}),
-        )
+        done_2 = st(2, DONE, "2023-03-03", {1, 2})
         # Not overdue yet: nothing changes, the old cycle is kept.
         self.assertEqual(run(done_2, "2023-03-31", reference=second), done_2)
         self.assertEqual(
@@ -201,23 +141,11 @@ class TestReminderPolicy(BaseCase):
 
     def test_pending_step_of_settled_installment_is_withdrawn(self):
         second = Reference(key=101, due_date=D("2023-03-31"))
-        pending = Status(
-            step_id=2,
-            state=TO_DO,
-            last_date=D("2023-02-01"),
-            cycle_key=100,
-            done_step_ids=frozenset({1}),
-        )
+        pending = st(2, TO_DO, "2023-02-01", {1})
         # The first installment is paid, the second one is not due: withdrawn.
         self.assertEqual(
             run(pending, "2023-03-10", reference=second),
-            Status(
-                step_id=2,
-                state=None,
-                last_date=D("2023-02-01"),
-                cycle_key=100,
-                done_step_ids=frozenset({1}),
-            ),
+            st(2, None, "2023-02-01", {1}),
         )
         # The second one is overdue: a new cycle on it.
         self.assertEqual(
@@ -226,22 +154,10 @@ class TestReminderPolicy(BaseCase):
         )
 
     def test_reopened_installment_resumes_its_level(self):
-        withdrawn = Status(
-            step_id=2,
-            state=None,
-            last_date=D("2023-02-01"),
-            cycle_key=100,
-            done_step_ids=frozenset({1}),
-        )
+        withdrawn = st(2, None, "2023-02-01", {1})
         self.assertEqual(
             run(withdrawn, "2023-03-10"),
-            Status(
-                step_id=2,
-                state=TO_DO,
-                last_date=D("2023-02-01"),
-                cycle_key=100,
-                done_step_ids=frozenset({1}),
-            ),
+            st(2, TO_DO, "2023-02-01", {1}),
         )
 
     def test_no_step_at_all(self):
@@ -251,13 +167,7 @@ class TestReminderPolicy(BaseCase):
         pending = Status(step_id=1, state=TO_DO, cycle_key=100)
         self.assertEqual(
             policy.mark_done(pending, today=D("2023-02-03")),
-            Status(
-                step_id=1,
-                state=DONE,
-                last_date=D("2023-02-03"),
-                cycle_key=100,
-                done_step_ids=frozenset({1}),
-            ),
+            st(1, DONE, "2023-02-03", {1}),
         )
         for status in (Status(), Status(step_id=1, state=DONE), Status(step_id=1)):
             with self.assertRaises(ValueError):
@@ -305,20 +215,8 @@ class TestReminderPolicy(BaseCase):
         statuses = [
             Status(),
             Status(step_id=1, state=TO_DO, cycle_key=100),
-            Status(
-                step_id=1,
-                state=DONE,
-                last_date=D("2023-02-02"),
-                cycle_key=100,
-                done_step_ids=frozenset({1}),
-            ),
-            Status(
-                step_id=2,
-                state=None,
-                last_date=D("2023-02-02"),
-                cycle_key=100,
-                done_step_ids=frozenset({1}),
-            ),
+            st(1, DONE, "2023-02-02", {1}),
+            st(2, None, "2023-02-02", {1}),
         ]
         references = [None, INSTALLMENT, Reference(101, D("2023-02-28"))]
         for status, reference in itertools.product(statuses, references):
@@ -326,3 +224,68 @@ class TestReminderPolicy(BaseCase):
                 once = run(status, day, reference=reference)
                 with self.subTest(status=status, reference=reference, day=day):
                     self.assertEqual(run(once, day, reference=reference), once)
+
+    def test_remindable(self):
+        base = {
+            "eligible": True,
+            "excluded": False,
+            "pause_reason": None,
+            "pause_until": None,
+            "residual": 100.0,
+            "min_amount": 0.0,
+            "today": D("2023-03-01"),
+        }
+        self.assertTrue(policy.remindable(**base))
+        for change, expected in (
+            ({"eligible": False}, False),
+            ({"excluded": True}, False),
+            ({"pause_reason": "dispute", "pause_until": D("2023-03-01")}, False),
+            ({"pause_reason": "dispute", "pause_until": D("2023-02-28")}, True),
+            ({"pause_reason": "insolvency"}, False),
+            ({"min_amount": 100.0}, True),  # equal: reminded
+            ({"min_amount": 100.01}, False),
+        ):
+            with self.subTest(change=change):
+                self.assertEqual(policy.remindable(**(base | change)), expected)
+
+    def test_revert_done_only_the_last_step_done(self):
+        sent = st(2, DONE, "2023-03-03", {1, 2})
+        self.assertEqual(
+            policy.revert_done(
+                sent,
+                step_id=2,
+                cycle_key=100,
+                done_on=D("2023-03-03"),
+                last_date_before=D("2023-02-01"),
+            ),
+            st(2, TO_DO, "2023-02-01", {1}),
+        )
+        # A later step pending since: back to the bounced one.
+        pending_3 = st(3, TO_DO, "2023-03-03", {1, 2})
+        self.assertEqual(
+            policy.revert_done(
+                pending_3,
+                step_id=2,
+                cycle_key=100,
+                done_on=D("2023-03-03"),
+                last_date_before=D("2023-02-01"),
+            ),
+            st(2, TO_DO, "2023-02-01", {1}),
+        )
+        # A later step done since, another installment, a step never done: as is.
+        for status, step_id, key in (
+            (st(3, DONE, "2023-04-02", {1, 2, 3}), 2, 100),
+            (sent, 2, 101),
+            (sent, 3, 100),
+        ):
+            with self.subTest(status=status, step_id=step_id, key=key):
+                self.assertEqual(
+                    policy.revert_done(
+                        status,
+                        step_id=step_id,
+                        cycle_key=key,
+                        done_on=D("2023-03-03"),
+                        last_date_before=D("2023-02-01"),
+                    ),
+                    status,
+                )

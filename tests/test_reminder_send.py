@@ -106,6 +106,19 @@ class TestReminderSend(ReminderCommon):
         self.commit()
         return mails
 
+    def process_queue_with_smtp_refusing(self):
+        """The mail queue's run while the mail server refuses every mail."""
+        IrMailServer = type(self.env["ir.mail_server"])
+        with (
+            patch.object(
+                IrMailServer,
+                "send_email",
+                side_effect=smtplib.SMTPDataError(554, b"refused"),
+            ),
+            mute_logger("odoo.addons.mail.models.mail_mail"),
+        ):
+            self.process_queue()
+
     def messages_to(self, partner):
         return self.env["mail.message"].search(
             [("partner_ids", "in", partner.ids), ("message_type", "=", "comment")]
@@ -464,16 +477,7 @@ class TestReminderSend(ReminderCommon):
         # No salesperson: the company's credit controller follows it up.
         invoice = self.tagged_invoice(invoice_user_id=False)
         self.sender._send(invoice)
-        IrMailServer = type(self.env["ir.mail_server"])
-        with (
-            patch.object(
-                IrMailServer,
-                "send_email",
-                side_effect=smtplib.SMTPDataError(554, b"refused"),
-            ),
-            mute_logger("odoo.addons.mail.models.mail_mail"),
-        ):
-            self.process_queue()
+        self.process_queue_with_smtp_refusing()
         history = invoice.reminder_history_ids
         self.assertEqual(history.state, "failed")
         self.assertTrue(history.failure_reason)
@@ -805,16 +809,7 @@ class TestReminderSend(ReminderCommon):
         invoice = self.tagged_invoice(invoice_user_id=False)
         self.sender._send(invoice)
         history = invoice.reminder_history_ids
-        IrMailServer = type(self.env["ir.mail_server"])
-        with (
-            patch.object(
-                IrMailServer,
-                "send_email",
-                side_effect=smtplib.SMTPDataError(554, b"refused"),
-            ),
-            mute_logger("odoo.addons.mail.models.mail_mail"),
-        ):
-            self.process_queue()
+        self.process_queue_with_smtp_refusing()
         self.assertEqual(history.state, "failed")
         activity = history.activity_id
         self.assertTrue(activity)
