@@ -648,12 +648,13 @@ class AccountMove(models.Model):
         self.env["ir.cron"]._notify_progress(done=done, remaining=stats["postponed"])
         _logger.info(
             "Invoice reminders: %d invoices checked, %d tagged, %d withdrawn, "
-            "%d failed, %d postponed",
+            "%d failed, %d postponed, %d mails queued",
             total,
             stats["tagged"],
             stats["withdrawn"],
             stats["failed"],
             stats["postponed"],
+            stats["mails"],
         )
         return stats
 
