@@ -450,23 +450,43 @@ class TestReminderSend(ReminderCommon):
     # ---------------------------------------------------------------- failures
 
     @freeze_time("2023-02-02")
-    def test_customer_without_email_gets_no_mail_but_an_activity(self):
-        nobody = self.make_customer("Nobody", False)
-        invoice = self.tagged_invoice(
-            customer=nobody, invoice_user_id=self.salesperson.id
-        )
-        result = self.sender._send(invoice)
-        self.assertEqual((result["mails"], result["failed"]), (0, invoice))
-        self.assertRecordValues(
-            invoice.reminder_history_ids, [{"state": "failed", "channel": "email"}]
-        )
-        self.assertIn(
-            "has no email address", invoice.reminder_history_ids.failure_reason
-        )
-        self.assertEqual(invoice.reminder_state, "to_do")
-        activity = invoice.activity_ids
-        self.assertEqual(len(activity), 1)
-        self.assertEqual(activity.user_id, self.salesperson)
+    def test_customer_without_valid_email_gets_no_mail_but_an_activity(self):
+        for email in (False, "client.example.com"):
+            with self.subTest(email=email):
+                nobody = self.make_customer(f"Nobody {email}", email)
+                invoice = self.tagged_invoice(
+                    customer=nobody, invoice_user_id=self.salesperson.id
+                )
+                result = self.sender._send(invoice)
+                self.assertEqual((result["mails"], result["failed"]), (0, invoice))
+                self.assertRecordValues(
+                    invoice.reminder_history_ids,
+                    [{"state": "failed", "channel": "email"}],
+                )
+                self.assertIn(
+                    "has no email address",
+                    invoice.reminder_history_ids.failure_reason,
+                )
+                self.assertEqual(invoice.reminder_state, "to_do")
+                activity = invoice.activity_ids
+                self.assertEqual(len(activity), 1)
+                self.assertEqual(activity.user_id, self.salesperson)
+                self.assertFalse(self.messages_to(nobody))
+
+    @freeze_time("2023-02-02")
+    def test_invalid_email_fails_in_the_mail_queue(self):
+        # Odoo's address parsing keeps "@example" of it: the mail queue refuses it.
+        invalid = self.make_customer("Typo SARL", "client@@example")
+        invoice = self.tagged_invoice(customer=invalid, invoice_user_id=False)
+        self.assertEqual(self.sender._send(invoice)["mails"], 1)
+        history = invoice.reminder_history_ids
+        self.assertEqual(history.state, "queued")
+        with mute_logger("odoo.addons.mail.models.mail_mail"):
+            self.process_queue()
+        self.assertEqual(history.state, "failed")
+        self.assertEqual(history.failure_reason, "Invalid email address")
+        self.assertEqual(self.level(invoice), (self.step_1, "to_do"))
+        self.assertEqual(history.activity_id.user_id, self.env.ref("base.user_admin"))
 
     @freeze_time("2023-02-02")
     def test_mail_server_failure_marks_the_reminder_failed(self):
