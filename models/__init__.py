@@ -1,6 +1,7 @@
 from . import (
     account_move,
     account_reminder_history,
+    account_reminder_level,
     account_reminder_sender,
     account_reminder_step,
     ir_module_module,

@@ -2,6 +2,7 @@ import logging
 import threading
 import time
 from collections import defaultdict
+from datetime import date
 
 import psycopg2.errors
 from markupsafe import Markup
@@ -17,6 +18,15 @@ _logger = logging.getLogger(__name__)
 # Invoices read, decided and written per transaction by the daily job. Small enough
 # that a user registering a payment on a locked invoice waits for one short batch.
 REMINDER_BATCH_SIZE = 500
+# Invoices read at once to find those that change: a read takes no lock, so the
+# chunk can be larger than a batch; its size bounds the memory of a run.
+REMINDER_SCAN_SIZE = 5000
+# The level table grows by up to every open invoice in the first run: its statistics
+# are refreshed every so many rows written, or PostgreSQL, still believing it
+# empty, scans it whole for every invoice of every batch.
+REMINDER_ANALYZE_EVERY = 5000
+# "Look again at the next run".
+RECHECK = date.min
 # How many times a batch that met a concurrent update is tried in the run, and the
 # pause before each new attempt (seconds, times the attempt number), long enough for
 # a payment being registered to be saved.
@@ -52,14 +62,22 @@ _OPEN_INSTALLMENT_SQL = SQL(
 class AccountMove(models.Model):
     _inherit = "account.move"
 
+    # The level lives in account.reminder.level (see there why); these fields show
+    # it on the invoice, and search and group by it.
+    reminder_level_ids = fields.One2many(
+        comodel_name="account.reminder.level",
+        inverse_name="move_id",
+        string="Reminder Level Record",
+        groups=REMINDER_GROUPS,
+        readonly=True,
+        copy=False,
+    )
     reminder_step_id = fields.Many2one(
         comodel_name="account.reminder.step",
         string="Reminder Level",
         groups=REMINDER_GROUPS,
-        readonly=True,
-        copy=False,
-        index="btree_not_null",
-        ondelete="restrict",
+        compute="_compute_reminder_level",
+        search="_search_reminder_step_id",
         help="The last reminder step reached by this invoice.",
     )
     reminder_state = fields.Selection(
@@ -69,9 +87,8 @@ class AccountMove(models.Model):
         ],
         string="Reminder State",
         groups=REMINDER_GROUPS,
-        readonly=True,
-        copy=False,
-        index="btree_not_null",
+        compute="_compute_reminder_level",
+        search="_search_reminder_state",
         help="To Do: the reminder of this level must be sent.\n"
         "Done: it was sent or handled.\n"
         "Empty: no level yet, or the pending reminder was withdrawn because the "
@@ -80,18 +97,15 @@ class AccountMove(models.Model):
     reminder_last_date = fields.Date(
         string="Last Reminder Date",
         groups=REMINDER_GROUPS,
-        readonly=True,
-        copy=False,
+        compute="_compute_reminder_level",
+        search="_search_reminder_last_date",
         help="Date the last reminder step was done.",
     )
     reminder_cycle_line_id = fields.Many2one(
         comodel_name="account.move.line",
         string="Reminded Installment",
         groups=REMINDER_GROUPS,
-        readonly=True,
-        copy=False,
-        index="btree_not_null",
-        ondelete="set null",
+        compute="_compute_reminder_level",
         help="The installment the current reminder sequence is about. When it is "
         "settled and a later one falls due, reminders start again from the first step.",
     )
@@ -172,6 +186,79 @@ class AccountMove(models.Model):
     )
 
     # ------------------------------------------------------------------ computes
+
+    # Level fields as (field of account.move, column of account_reminder_level).
+    _REMINDER_LEVEL_COLUMNS = {
+        "reminder_step_id": "step_id",
+        "reminder_state": "state",
+        "reminder_last_date": "last_date",
+        "reminder_cycle_line_id": "cycle_key",
+    }
+
+    @api.depends(
+        "reminder_level_ids.step_id",
+        "reminder_level_ids.state",
+        "reminder_level_ids.last_date",
+        "reminder_level_ids.cycle_key",
+    )
+    def _compute_reminder_level(self):
+        stored = self.filtered(lambda move: isinstance(move._origin.id, int))
+        levels = {
+            level.move_id.id: level
+            for level in stored._origin.sudo().reminder_level_ids
+        }
+        for move in self:
+            level = levels.get(move._origin.id)
+            move.reminder_step_id = level.step_id if level else False
+            move.reminder_state = level.state if level else False
+            move.reminder_last_date = level.last_date if level else False
+            move.reminder_cycle_line_id = (
+                self.env["account.move.line"].browse(level.cycle_key).exists()
+                if level and level.cycle_key
+                else False
+            )
+
+    def _search_reminder_step_id(self, operator, value):
+        return self._reminder_level_domain("step_id", operator, value)
+
+    def _search_reminder_state(self, operator, value):
+        return self._reminder_level_domain("state", operator, value)
+
+    def _search_reminder_last_date(self, operator, value):
+        return self._reminder_level_domain("last_date", operator, value)
+
+    @api.model
+    def _reminder_level_domain(self, column, operator, value):
+        """The domain on the level table; invoices without a level have empty values."""
+        domain = [(f"reminder_level_ids.{column}", operator, value)]
+        values = value if isinstance(value, (list, tuple, set)) else [value]
+        matches_empty = (
+            (operator in ("=", "in") and any(v is False or v is None for v in values))
+            or (operator in ("!=", "not in") and not any(v is False for v in values))
+            or operator in ("not like", "not ilike", "not =like", "not =ilike")
+        )
+        if matches_empty:
+            domain = ["|", ("reminder_level_ids", "=", False), *domain]
+        return domain
+
+    def _read_group_groupby(self, groupby_spec, query):
+        fname = groupby_spec.split(":")[0]
+        column = self._REMINDER_LEVEL_COLUMNS.get(fname)
+        if not column or fname == "reminder_cycle_line_id":
+            return super()._read_group_groupby(groupby_spec, query)
+        # Grouped through the level table, as a stored field would be.
+        alias = query.make_alias(self._table, "reminder_level")
+        query.add_join(
+            "LEFT JOIN",
+            alias,
+            "account_reminder_level",
+            SQL(
+                "%s = %s",
+                SQL.identifier(alias, "move_id"),
+                SQL.identifier(self._table, "id"),
+            ),
+        )
+        return SQL.identifier(alias, column)
 
     @api.depends("reminder_state")
     def _compute_reminder_tag(self):
@@ -602,21 +689,26 @@ class AccountMove(models.Model):
         env = self.env(context={}, su=True)
         Move = env["account.move"]
         plans = []
+        stats = {"tagged": 0, "withdrawn": 0, "failed": 0, "postponed": 0}
+        checked = 0
         for company in env["res.company"].search([]):
             plan = company._reminder_plan()
             env.flush_all()
             # Without active steps nothing is tagged, but pending steps (now all
             # archived) are still withdrawn: archived steps are never used again.
-            ids = Move._reminder_candidate_ids(
-                company, plan.today, pending_only=not plan.steps
+            full = company._reminder_full_scan_due(plan.today)
+            candidates = Move._reminder_candidate_ids(
+                company, plan.today, pending_only=not plan.steps, full=full
             )
-            if ids:
-                plans.append((company, plan, ids))
+            checked += len(candidates)
+            # Most days most invoices do not change: find those that do without
+            # locking anything; the batches lock, read again and write only them.
+            ids = Move._reminder_scan(candidates, plan, stats)
+            plans.append((company, plan, ids, full))
 
-        total = sum(len(ids) for __, __, ids in plans)
-        done = 0
-        stats = {"tagged": 0, "withdrawn": 0, "failed": 0, "postponed": 0}
-        for company, plan, ids in plans:
+        total = sum(len(ids) for __, __, ids, __ in plans)
+        done = analyzed = 0
+        for company, plan, ids, full in plans:
             queue = [
                 (ids[i : i + REMINDER_BATCH_SIZE], 1)
                 for i in range(0, len(ids), REMINDER_BATCH_SIZE)
@@ -637,10 +729,16 @@ class AccountMove(models.Model):
                         company.name,
                     )
                 done += len(batch) - len(retry)
+                if done - analyzed >= REMINDER_ANALYZE_EVERY:
+                    Move._reminder_analyze()
+                    analyzed = done
                 # The progress record is known from the caller's context only.
                 self.env["ir.cron"]._notify_progress(
                     done=done, remaining=max(total - done, 0)
                 )
+                Move._reminder_commit()
+            if full:
+                company.reminder_full_scan_date = plan.today
                 Move._reminder_commit()
         stats["mails"] = Move._reminder_send_automatic()
         # Invoices still locked after every attempt are reported as remaining: the
@@ -649,7 +747,7 @@ class AccountMove(models.Model):
         _logger.info(
             "Invoice reminders: %d invoices checked, %d tagged, %d withdrawn, "
             "%d failed, %d postponed, %d mails queued",
-            total,
+            checked,
             stats["tagged"],
             stats["withdrawn"],
             stats["failed"],
@@ -666,13 +764,14 @@ class AccountMove(models.Model):
             SQL(
                 """
                 SELECT m.id, m.company_id, m.commercial_partner_id
-                  FROM account_move m
-                  JOIN account_reminder_step s ON s.id = m.reminder_step_id
-                 WHERE m.reminder_state = 'to_do' AND s.auto_send AND s.active
+                  FROM account_reminder_level lv
+                  JOIN account_move m ON m.id = lv.move_id
+                  JOIN account_reminder_step s ON s.id = lv.step_id
+                 WHERE lv.state = 'to_do' AND s.auto_send AND s.active
                    AND NOT EXISTS (
                        SELECT 1 FROM account_reminder_history h
-                        WHERE h.move_id = m.id AND h.step_id = m.reminder_step_id
-                          AND h.cycle_key = m.reminder_cycle_line_id)
+                        WHERE h.move_id = m.id AND h.step_id = lv.step_id
+                          AND h.cycle_key = lv.cycle_key)
               ORDER BY m.company_id, m.commercial_partner_id, m.id
                 """
             )
@@ -706,6 +805,12 @@ class AccountMove(models.Model):
         return mails
 
     @api.model
+    def _reminder_analyze(self):
+        self.env.cr.execute(
+            "ANALYZE account_reminder_level, account_move_reminder_step_done_rel"
+        )
+
+    @api.model
     def _reminder_pause(self, seconds):
         if not getattr(threading.current_thread(), "testing", False):
             time.sleep(seconds)
@@ -719,77 +824,122 @@ class AccountMove(models.Model):
             self.env.cr.commit()
 
     @api.model
-    def _reminder_candidate_ids(self, company, today, pending_only=False):
+    def _reminder_candidate_ids(self, company, today, pending_only=False, full=False):
         """Invoices of ``company`` whose reminder may change on ``today``.
 
-        Those with an open installment due before today, and those with a pending
-        step (which may have to be withdrawn). Every other invoice keeps its status.
+        Every day: the invoices whose day to look again has come, and the overdue
+        invoices never looked at. With ``full``: also every overdue invoice and every
+        pending step, whatever their day. With ``pending_only`` (the company has no
+        active step): the pending steps only, to withdraw them.
         """
+        in_company = SQL(
+            "SELECT m.id FROM account_move m WHERE m.company_id = %s", company.id
+        )
+        levels = SQL(
+            """
+            SELECT lv.move_id
+              FROM account_reminder_level lv
+              JOIN account_move m ON m.id = lv.move_id
+             WHERE m.company_id = %s
+            """,
+            company.id,
+        )
         if pending_only:
-            self.env.cr.execute(
-                SQL(
-                    "SELECT id FROM account_move WHERE company_id = %s"
-                    " AND reminder_state = 'to_do' ORDER BY id",
-                    company.id,
-                )
-            )
-            return [row[0] for row in self.env.cr.fetchall()]
-        self.env.cr.execute(
-            SQL(
+            query = SQL("%s AND lv.state = 'to_do' ORDER BY 1", levels)
+        else:
+            overdue = SQL(
                 """
-                SELECT m.id
-                  FROM account_move m
-                 WHERE m.company_id = %(company)s
-                   AND (m.reminder_state = 'to_do'
-                        OR (%(eligible)s AND EXISTS (
-                               SELECT 1 FROM account_move_line l
+                %(in_company)s AND %(eligible)s %(unseen)s
+                   AND EXISTS (SELECT 1 FROM account_move_line l
                                 WHERE l.move_id = m.id AND %(open)s
-                                  AND l.date_maturity < %(today)s)))
-              ORDER BY m.id
+                                  AND l.date_maturity < %(today)s)
                 """,
-                company=company.id,
+                in_company=in_company,
                 eligible=_ELIGIBLE_SQL,
                 open=_OPEN_INSTALLMENT_SQL,
                 today=today,
+                unseen=SQL()
+                if full
+                else SQL(
+                    "AND NOT EXISTS (SELECT 1 FROM account_reminder_level lv"
+                    " WHERE lv.move_id = m.id)"
+                ),
             )
-        )
+            # Besides their day, what an event may have changed without the rules
+            # being applied at once (a payment saved by some other way than the ORM,
+            # say), found in SQL: a pending step whose invoice no longer owes money,
+            # is excluded or paused, or whose installment is settled; and a withdrawn
+            # step whose installment is open and overdue again.
+            due = SQL(
+                """
+                %(levels)s AND (
+                    lv.next_check <= %(today)s %(full)s
+                    OR (lv.state = 'to_do' AND (
+                        NOT %(eligible)s
+                        OR COALESCE(m.reminder_excluded, FALSE)
+                        OR m.reminder_pause_reason IS NOT NULL
+                        OR NOT EXISTS (SELECT 1 FROM account_move_line l
+                                        WHERE l.id = lv.cycle_key AND %(open)s)))
+                    OR (lv.state IS NULL AND EXISTS (
+                        SELECT 1 FROM account_move_line l
+                         WHERE l.id = lv.cycle_key AND %(open)s
+                           AND l.date_maturity < %(today)s)))
+                """,
+                levels=levels,
+                today=today,
+                full=SQL("OR lv.state = 'to_do'") if full else SQL(),
+                eligible=_ELIGIBLE_SQL,
+                open=_OPEN_INSTALLMENT_SQL,
+            )
+            query = SQL("%s UNION %s ORDER BY 1", overdue, due)
+        self.env.cr.execute(query)
         return [row[0] for row in self.env.cr.fetchall()]
+
+    @api.model
+    def _reminder_scan(self, ids, plan, stats):
+        """Which of invoices ``ids`` change today: read and decided in chunks,
+        nothing locked nor written."""
+        changing = []
+        for start in range(0, len(ids), REMINDER_SCAN_SIZE):
+            chunk = ids[start : start + REMINDER_SCAN_SIZE]
+            rows = self._reminder_read_status(chunk)
+            for move_id in chunk:
+                try:
+                    if self._reminder_change(rows[move_id], plan):
+                        changing.append(move_id)
+                except Exception:  # noqa: BLE001 - one bad invoice must not stop the run
+                    stats["failed"] += 1
+                    _logger.exception("Invoice reminders: invoice %s skipped", move_id)
+        return changing
 
     @api.model
     def _reminder_run_batch(self, ids, plan, stats):
         """Decide and write the status of invoices ``ids``; return those to retry.
 
-        The number of queries does not depend on the number of invoices: one lock,
-        two reads, and at most three writes.
+        The number of queries does not depend on the number of invoices: one read
+        that locks, at most three writes and one look for queued mails.
         """
         cr = self.env.cr
         try:
             with cr.savepoint():
                 # Invoices locked by another transaction (a payment being registered)
                 # are left for a later attempt rather than waited for.
-                cr.execute(
-                    SQL(
-                        "SELECT id FROM account_move WHERE id = ANY(%s)"
-                        " FOR NO KEY UPDATE SKIP LOCKED",
-                        list(ids),
-                    )
-                )
-                locked = [row[0] for row in cr.fetchall()]
-                rows = self._reminder_read_status(locked)
-                changes = {}
+                rows = self._reminder_read_status(ids, lock=True)
+                locked = [move_id for move_id in ids if move_id in rows]
+                changes, next_checks = {}, {}
                 for move_id in locked:
                     try:
-                        row = rows[move_id]
-                        new = self._reminder_decide(row, plan)
+                        change = self._reminder_change(rows[move_id], plan)
                     except Exception:  # noqa: BLE001 - one bad invoice must not stop the run
                         stats["failed"] += 1
                         _logger.exception(
                             "Invoice reminders: invoice %s skipped", move_id
                         )
                         continue
-                    if new != row["status"]:
-                        changes[move_id] = (row["status"], new)
-                self._reminder_write_statuses(changes)
+                    if change:
+                        changes[move_id] = change[:2]
+                        next_checks[move_id] = change[2]
+                self._reminder_write_statuses(changes, next_checks)
                 # A queued mail of a step no longer pending must not leave.
                 withdrawn = [
                     move_id
@@ -823,6 +973,34 @@ class AccountMove(models.Model):
         self._reminder_count_changes(changes, stats)
         locked = set(locked)
         return [move_id for move_id in ids if move_id not in locked]
+
+    @api.model
+    def _reminder_change(self, row, plan):
+        """(old status, new status, next check date) when the invoice of ``row`` must
+        be written today, else None.
+
+        Written when its status changes, and also when the day to look at it again
+        moves: the daily job then reads only the invoices whose day has come.
+        """
+        new = self._reminder_decide(row, plan)
+        remindable = self._reminder_remindable(row, plan)
+        paused = reminder_policy.is_paused(
+            row["pause_reason"], row["pause_until"], plan.today
+        )
+        next_check = reminder_policy.next_change(
+            new,
+            today=plan.today,
+            steps=plan.steps,
+            reference=row["reference"] if remindable else None,
+            paused_until=row["pause_until"] if paused else None,
+        )
+        if (
+            new == row["status"]
+            and row["has_level"]
+            and next_check == row["next_check"]
+        ):
+            return None
+        return row["status"], new, next_check
 
     @api.model
     def _reminder_decide(self, row, plan):
@@ -889,11 +1067,10 @@ class AccountMove(models.Model):
         try:
             with self.env.cr.savepoint():
                 row = self._reminder_read_status([move_id])[move_id]
-                new = self._reminder_decide(row, plan)
-                changes = (
-                    {move_id: (row["status"], new)} if new != row["status"] else {}
-                )
-                self._reminder_write_statuses(changes)
+                change = self._reminder_change(row, plan)
+                changes = {move_id: change[:2]} if change else {}
+                next_checks = {move_id: change[2]} if change else {}
+                self._reminder_write_statuses(changes, next_checks)
             self._reminder_count_changes(changes, stats)
         except Exception:
             stats["failed"] += 1
@@ -945,26 +1122,22 @@ class AccountMove(models.Model):
         return installments
 
     @api.model
-    def _reminder_read_references(self, ids):
-        """Earliest open installment of each invoice: ``{move id: Reference}``."""
-        return {
-            move_id: reminder_policy.Reference(key=lines[0][0], due_date=lines[0][1])
-            for move_id, lines in self._reminder_read_installments(ids).items()
-        }
+    def _reminder_read_status(self, ids, lock=False):
+        """Reminder status, eligibility and earliest open installment of invoices
+        ``ids``, in one query whatever their number: ``{move id: {"status",
+        "eligible", "reference", ...}}``.
 
-    @api.model
-    def _reminder_read_status(self, ids):
-        """Reminder status, eligibility and reference of invoices ``ids``, in two
-        queries whatever their number: ``{move id: {"status", "eligible",
-        "reference"}}``."""
+        With ``lock``, the invoices are locked for the transaction, and those another
+        transaction holds are skipped: left out of the result.
+        """
         if not ids:
             return {}
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
                 """
-                SELECT m.id, %(eligible)s, m.reminder_step_id, m.reminder_state,
-                       m.reminder_last_date, m.reminder_cycle_line_id,
+                SELECT m.id, %(eligible)s, lv.step_id, lv.state, lv.last_date,
+                       lv.cycle_key, lv.id IS NOT NULL, lv.next_check,
                        ARRAY(SELECT r.step_id
                                FROM account_move_reminder_step_done_rel r
                               WHERE r.move_id = m.id),
@@ -973,23 +1146,36 @@ class AccountMove(models.Model):
                            (p.reminder_excluded ->> m.company_id::text)::boolean,
                            FALSE),
                        m.reminder_pause_reason, m.reminder_pause_until,
-                       COALESCE(m.amount_residual_signed, 0), m.company_id
+                       COALESCE(m.amount_residual_signed, 0), m.company_id,
+                       ref.id, ref.date_maturity
                   FROM account_move m
+             LEFT JOIN account_reminder_level lv ON lv.move_id = m.id
              LEFT JOIN res_partner p ON p.id = m.commercial_partner_id
+             LEFT JOIN LATERAL (
+                       SELECT l.id, l.date_maturity
+                         FROM account_move_line l
+                        WHERE l.move_id = m.id AND %(open)s
+                          AND l.date_maturity IS NOT NULL
+                     ORDER BY l.date_maturity, l.id
+                        LIMIT 1) ref ON TRUE
                  WHERE m.id = ANY(%(ids)s)
+                %(lock)s
                 """,
                 ids=list(ids),
                 eligible=_ELIGIBLE_SQL,
+                open=_OPEN_INSTALLMENT_SQL,
+                lock=SQL("FOR NO KEY UPDATE OF m SKIP LOCKED") if lock else SQL(),
             )
         )
-        rows = self.env.cr.fetchall()
-        references = self._reminder_read_references(ids)
         result = {}
-        for row in rows:
-            move_id, eligible, step_id, state, last_date, line_id, done_ids = row[:7]
-            excluded, customer_excluded, pause_reason, pause_until, residual = row[7:12]
-            company_id = row[12]
+        for row in self.env.cr.fetchall():
+            move_id, eligible, step_id, state, last_date, line_id = row[:6]
+            has_level, next_check, done_ids = row[6:9]
+            excluded, customer_excluded, pause_reason, pause_until, residual = row[9:14]
+            company_id, ref_id, ref_date = row[14:]
             result[move_id] = {
+                "has_level": has_level,
+                "next_check": next_check,
                 "company_id": company_id,
                 "eligible": eligible,
                 "excluded": excluded,
@@ -997,7 +1183,9 @@ class AccountMove(models.Model):
                 "pause_reason": pause_reason,
                 "pause_until": pause_until,
                 "residual": residual,
-                "reference": references.get(move_id),
+                "reference": reminder_policy.Reference(key=ref_id, due_date=ref_date)
+                if ref_id
+                else None,
                 "status": reminder_policy.Status(
                     step_id=step_id,
                     state=state,
@@ -1019,19 +1207,22 @@ class AccountMove(models.Model):
                 stats["withdrawn"] += 1
 
     @api.model
-    def _reminder_write_statuses(self, changes):
+    def _reminder_write_statuses(self, changes, next_checks=None):
         """Write ``{move id: (old Status, new Status)}`` in at most three queries.
 
-        Plain SQL on purpose: an ORM write on posted invoices runs the accounting
-        checks and recomputations of every invoice (over 500 queries for 500
-        invoices), none of which concerns these reminder fields.
+        Plain SQL on purpose: the ORM would write one row at a time, with its checks
+        and recomputations, none of which concerns these reminder values.
         """
         if not changes:
             return
         ids, step_ids, states, dates, line_ids = [], [], [], [], []
-        removed, added = [], []
+        checks, removed, added = [], [], []
+        next_checks = next_checks or {}
         for move_id, (old, new) in changes.items():
             ids.append(move_id)
+            # Without a day given (a step marked done, a mail delivered), the daily
+            # job looks again at the next run.
+            checks.append(next_checks.get(move_id, RECHECK))
             # The ORM's False for "no value" must reach SQL as NULL.
             step_ids.append(new.step_id or None)
             states.append(new.state or None)
@@ -1045,20 +1236,25 @@ class AccountMove(models.Model):
         cr.execute(
             SQL(
                 """
-                UPDATE account_move m
-                   SET reminder_step_id = v.step_id,
-                       reminder_state = v.state,
-                       reminder_last_date = v.last_date,
-                       reminder_cycle_line_id = v.line_id
-                  FROM unnest(%s::int[], %s::int[], %s::varchar[], %s::date[],
-                              %s::int[]) AS v(id, step_id, state, last_date, line_id)
-                 WHERE m.id = v.id
+                INSERT INTO account_reminder_level AS lv
+                       (move_id, step_id, state, last_date, cycle_key, next_check)
+                SELECT v.id, v.step_id, v.state, v.last_date, v.line_id, v.next_check
+                  FROM unnest(%(ids)s::int[], %(steps)s::int[], %(states)s::varchar[],
+                              %(dates)s::date[], %(lines)s::int[], %(checks)s::date[])
+                       AS v(id, step_id, state, last_date, line_id, next_check)
+                ON CONFLICT (move_id) DO UPDATE
+                   SET step_id = EXCLUDED.step_id,
+                       state = EXCLUDED.state,
+                       last_date = EXCLUDED.last_date,
+                       cycle_key = EXCLUDED.cycle_key,
+                       next_check = EXCLUDED.next_check
                 """,
-                ids,
-                step_ids,
-                states,
-                dates,
-                line_ids,
+                ids=ids,
+                steps=step_ids,
+                states=states,
+                dates=dates,
+                lines=line_ids,
+                checks=checks,
             )
         )
         if removed:
@@ -1085,8 +1281,10 @@ class AccountMove(models.Model):
                     [step for __, step in added],
                 )
             )
+        self.env["account.reminder.level"].invalidate_model()
         self.browse(ids).invalidate_recordset(
             [
+                "reminder_level_ids",
                 "reminder_step_id",
                 "reminder_state",
                 "reminder_last_date",

@@ -6,6 +6,9 @@ from . import reminder_policy
 
 _lt = LazyTranslate(__name__)
 
+# What decides when a step is due: changing one may change any invoice's level.
+RULE_FIELDS = {"sequence", "trigger_basis", "delay_days", "active", "company_id"}
+
 # Ten years: beyond that a delay is a typing error, and dates would overflow.
 MAX_DELAY_DAYS = 3650
 
@@ -109,7 +112,16 @@ class AccountReminderStep(models.Model):
                     )
                 )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        steps = super().create(vals_list)
+        steps.company_id._reminder_request_full_scan()
+        return steps
+
     def write(self, vals):
+        # The companies before and after the write: both see their rules change.
+        if RULE_FIELDS.intersection(vals):
+            self.company_id._reminder_request_full_scan()
         if "company_id" in vals:
             moved = self.filtered(lambda step: step.company_id.id != vals["company_id"])
             used = moved._reminder_used_by()
@@ -123,7 +135,16 @@ class AccountReminderStep(models.Model):
                         invoice=used[1].display_name,
                     )
                 )
-        return super().write(vals)
+        res = super().write(vals)
+        if "company_id" in vals:
+            self.company_id._reminder_request_full_scan()
+        return res
+
+    def unlink(self):
+        companies = self.company_id
+        res = super().unlink()
+        companies._reminder_request_full_scan()
+        return res
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_used(self):

@@ -16,7 +16,7 @@ BASIS_DUE_DATE = "due_date"
 BASIS_PREVIOUS_REMINDER = "previous_reminder"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Step:
     """An active reminder step of the invoice's company."""
 
@@ -25,7 +25,7 @@ class Step:
     delay_days: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Reference:
     """The earliest open installment of an invoice: the one reminders are about."""
 
@@ -33,7 +33,7 @@ class Reference:
     due_date: date
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Plan:
     """What a run needs to know of a company."""
 
@@ -42,7 +42,7 @@ class Plan:
     min_amount: float = 0.0  # under this amount due (company currency), no reminder
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Status:
     """What an invoice stores about its reminders."""
 
@@ -125,6 +125,30 @@ def is_paused(reason, until, today):
     if not reason:
         return False
     return until is None or today <= until
+
+
+def next_change(status, *, today, steps, reference, paused_until=None):
+    """The first day the calendar alone may change ``status`` (as decided for
+    ``today``), or None when only an event can (a payment, marking a step done, a
+    change of the steps): the daily job looks again at the invoice on that day.
+
+    :param paused_until: last day of a pause in force, if any
+    """
+    if paused_until:
+        return paused_until + timedelta(days=1)
+    if reference is None:
+        return None
+    overdue_from = reference.due_date + timedelta(days=1)
+    same_cycle = reference.key == status.cycle_key
+    done = status.done_step_ids if same_cycle else frozenset()
+    if same_cycle and status.state == TO_DO and status.step_id in {s.id for s in steps}:
+        return None
+    for step in steps:
+        if step.id in done:
+            continue
+        last_done = status.last_date if done else None
+        return max(trigger_date(step, reference, last_done), overdue_from)
+    return None
 
 
 def mark_done(status, *, today):

@@ -6,6 +6,10 @@ from odoo import api, fields, models
 
 from . import reminder_policy
 
+# Once a week the daily job looks at every open invoice, in case one changed without
+# the add-on seeing it (data changed by SQL, say); other days only at those due.
+REMINDER_FULL_SCAN_DAYS = 7
+
 
 class ResCompany(models.Model):
     _inherit = "res.company"
@@ -21,6 +25,14 @@ class ResCompany(models.Model):
         currency_field="currency_id",
         help="Invoices whose amount still due (company currency) is under this amount "
         "are not reminded.",
+    )
+    reminder_full_scan_date = fields.Date(
+        string="Last Full Reminder Check",
+        readonly=True,
+        copy=False,
+        help="The daily job looks at every open invoice on this day once a week, and "
+        "after the reminder steps or settings change; other days, only at those whose "
+        "reminder may change.",
     )
     reminder_credit_controller_id = fields.Many2one(
         comodel_name="res.users",
@@ -53,6 +65,22 @@ class ResCompany(models.Model):
             return pytz.timezone(tz_name or "UTC")
         except pytz.UnknownTimeZoneError:
             return pytz.utc
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "reminder_min_amount" in vals:
+            self._reminder_request_full_scan()
+        return res
+
+    def _reminder_request_full_scan(self):
+        """The next daily run looks at every open invoice of these companies: their
+        rules changed, so any invoice may have a new status."""
+        self.sudo().write({"reminder_full_scan_date": False})
+
+    def _reminder_full_scan_due(self, today):
+        self.ensure_one()
+        last = self.reminder_full_scan_date
+        return not last or (today - last).days >= REMINDER_FULL_SCAN_DAYS
 
     def _reminder_plan(self):
         """What the reminder rules need to know of the company, as of today."""

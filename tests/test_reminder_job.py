@@ -455,18 +455,19 @@ class TestReminderJob(ReminderCommon):
         invoices = self.make_invoices(3, "2023-01-31")
         broken = invoices[1]
         Move = type(self.env["account.move"])
-        original = Move._reminder_read_references
+        original = Move._reminder_read_status
 
-        def corrupted(records, ids):
-            references = original(records, ids)
-            if broken.id in references:
-                references[broken.id] = references[broken.id].__class__(
-                    key=references[broken.id].key, due_date=None
+        def corrupted(records, ids, lock=False):
+            rows = original(records, ids, lock=lock)
+            if broken.id in rows:
+                reference = rows[broken.id]["reference"]
+                rows[broken.id]["reference"] = reference.__class__(
+                    key=reference.key, due_date=None
                 )
-            return references
+            return rows
 
         with (
-            patch.object(Move, "_reminder_read_references", corrupted),
+            patch.object(Move, "_reminder_read_status", corrupted),
             mute_logger(JOB_LOGGER),
             freeze_time("2023-02-01"),
         ):
@@ -480,10 +481,10 @@ class TestReminderJob(ReminderCommon):
         Move = type(self.env["account.move"])
         original = Move._reminder_write_statuses
 
-        def failing(records, changes):
+        def failing(records, changes, next_checks=None):
             if broken.id in changes:
                 raise ValueError("cannot write this invoice")
-            return original(records, changes)
+            return original(records, changes, next_checks)
 
         with (
             patch.object(Move, "_reminder_write_statuses", failing),
@@ -500,11 +501,12 @@ class TestReminderJob(ReminderCommon):
         original = Move._reminder_read_status
         calls = []
 
-        def concurrent_once(records, ids):
-            calls.append(list(ids))
-            if len(calls) == 1:
-                raise psycopg2.errors.SerializationFailure("concurrent update")
-            return original(records, ids)
+        def concurrent_once(records, ids, lock=False):
+            if lock:  # the batch's locking read, not the scan
+                calls.append(list(ids))
+                if len(calls) == 1:
+                    raise psycopg2.errors.SerializationFailure("concurrent update")
+            return original(records, ids, lock=lock)
 
         with (
             patch.object(Move, "_reminder_read_status", concurrent_once),
@@ -520,8 +522,12 @@ class TestReminderJob(ReminderCommon):
         invoices = self.make_invoices(2, "2023-01-31")
         Move = type(self.env["account.move"])
 
-        def always_concurrent(records, ids):
-            raise psycopg2.errors.SerializationFailure("concurrent update")
+        original = Move._reminder_read_status
+
+        def always_concurrent(records, ids, lock=False):
+            if lock:
+                raise psycopg2.errors.SerializationFailure("concurrent update")
+            return original(records, ids, lock=lock)
 
         with (
             patch.object(Move, "_reminder_read_status", always_concurrent),

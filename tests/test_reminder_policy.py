@@ -289,3 +289,67 @@ class TestReminderPolicy(BaseCase):
                     ),
                     status,
                 )
+
+    def test_next_change_is_the_first_day_the_calendar_changes_the_status(self):
+        """The daily job skips an invoice until its next_change: for every small
+        policy, status and installment, the status stays the same every day before
+        that day and changes on it; None: it never changes by itself (180 days)."""
+        choices = [(basis, days) for basis in (DUE, PREV) for days in (0, 1, 7)]
+        statuses = [
+            Status(),
+            Status(step_id=1, state=TO_DO, cycle_key=100),
+            st(1, DONE, "2023-02-03", {1}),
+            st(1, None, "2023-02-03", {1}),
+            st(2, DONE, "2023-02-10", {1, 2}),
+            st(1, DONE, "2023-01-10", {1}, key=99),  # done on an earlier installment
+        ]
+        references = [None, INSTALLMENT, Reference(101, D("2023-02-28"))]
+        days = [D("2023-01-20"), D("2023-02-01"), D("2023-02-05"), D("2023-03-10")]
+        checked = 0
+        for size in (1, 2, 3):
+            for combo in itertools.product(choices, repeat=size):
+                steps = [Step(i + 1, b, n) for i, (b, n) in enumerate(combo)]
+                cases = itertools.product(statuses, references, days)
+                for status, reference, today in cases:
+                    kwargs = {"steps": steps, "reference": reference}
+                    decided = policy.next_status(status, today=today, **kwargs)
+                    change = policy.next_change(decided, today=today, **kwargs)
+                    first = next(
+                        (
+                            day
+                            for day in (today + timedelta(n) for n in range(1, 181))
+                            if policy.next_status(decided, today=day, **kwargs)
+                            != decided
+                        ),
+                        None,
+                    )
+                    checked += 1
+                    if first != change:
+                        self.fail(
+                            f"steps={combo} status={status} reference={reference} "
+                            f"today={today}: changes on {first}, next_change {change}"
+                        )
+        self.assertEqual(checked, (6 + 36 + 216) * 6 * 3 * 4)
+
+    def test_next_change_after_a_pause(self):
+        pending = Status(step_id=1, state=TO_DO, cycle_key=100)
+        self.assertEqual(
+            policy.next_change(
+                pending,
+                today=D("2023-03-01"),
+                steps=DEFAULT,
+                reference=INSTALLMENT,
+                paused_until=D("2023-03-15"),
+            ),
+            D("2023-03-16"),
+        )
+        # Nothing overdue yet: the day after the due date.
+        self.assertEqual(
+            policy.next_change(
+                Status(),
+                today=D("2023-01-10"),
+                steps=DEFAULT,
+                reference=INSTALLMENT,
+            ),
+            D("2023-02-01"),
+        )

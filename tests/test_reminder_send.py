@@ -12,6 +12,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import format_amount, mute_logger
 
+from ..models.reminder_policy import Status
 from .common import ReminderCommon
 
 D = date.fromisoformat
@@ -87,17 +88,16 @@ class TestReminderSend(ReminderCommon):
         earlier = (self.step_1 | self.step_2 | self.step_3).filtered(
             lambda s: s.sequence < step.sequence
         )
-        self.env.cr.execute(
-            "UPDATE account_move SET reminder_step_id = %s, reminder_state = 'to_do',"
-            " reminder_cycle_line_id = %s, reminder_last_date = %s WHERE id = %s",
-            (step.id, line.id, D("2023-02-01") if earlier else None, invoice.id),
+        Move = self.env["account.move"]
+        old = Move._reminder_read_status(invoice.ids)[invoice.id]["status"]
+        new = Status(
+            step_id=step.id,
+            state="to_do",
+            last_date=D("2023-02-01") if earlier else None,
+            cycle_key=line.id,
+            done_step_ids=frozenset(earlier.ids),
         )
-        for done in earlier:
-            self.env.cr.execute(
-                "INSERT INTO account_move_reminder_step_done_rel VALUES (%s, %s)",
-                (invoice.id, done.id),
-            )
-        invoice.invalidate_recordset()
+        Move._reminder_write_statuses({invoice.id: (old, new)})
 
     def process_queue(self):
         """The mail queue's run: send what is queued, then commit."""
