@@ -332,9 +332,10 @@ class AccountReminderSender(models.AbstractModel):
             .sudo()
             .search([("mail_message_id", "=", message.id)], limit=1)
         )
+        lines = self._live_lines(rows)
         vals_list = []
         for move in moves:
-            vals = self._history_values(move, rows[move.id]["status"])
+            vals = self._history_values(move, rows[move.id]["status"], lines)
             vals.update(
                 channel="email",
                 state="queued",
@@ -352,13 +353,14 @@ class AccountReminderSender(models.AbstractModel):
     def _record_failure(self, group):
         """A group that cannot be sent: a failed row and an activity per invoice."""
         rows = self.env["account.move"].sudo()._reminder_read_status(group["moves"].ids)
+        lines = self._live_lines(rows)
         history = (
             self.env["account.reminder.history"]
             .sudo()
             .create(
                 [
                     dict(
-                        self._history_values(move, rows[move.id]["status"]),
+                        self._history_values(move, rows[move.id]["status"], lines),
                         channel="email",
                         state="failed",
                         failure_reason=group["problem"],
@@ -371,8 +373,16 @@ class AccountReminderSender(models.AbstractModel):
         return history
 
     @api.model
-    def _history_values(self, move, status):
-        line = self.env["account.move.line"].browse(status.cycle_key).exists()
+    def _live_lines(self, rows):
+        """The installments of these statuses that still exist, in one query."""
+        keys = {row["status"].cycle_key for row in rows.values()} - {None}
+        return self.env["account.move.line"].browse(keys).exists()
+
+    @api.model
+    def _history_values(self, move, status, lines=None):
+        """:param lines: the installment lines known to exist (default: checked)"""
+        line = self.env["account.move.line"].browse(status.cycle_key)
+        line = line & lines if lines is not None else line.exists()
         return {
             "move_id": move.id,
             "partner_id": move.commercial_partner_id.id,
