@@ -1,6 +1,6 @@
 # The project's commands. Each one sets up what it needs (virtualenv, Odoo source,
 # databases) and reuses what already exists. See README.md.
-.PHONY: demo test serve i18n
+.PHONY: demo test serve i18n bench
 
 demo:
 	@bash scripts/demo/run
@@ -13,3 +13,6 @@ serve:
 
 i18n:
 	@bash scripts/update-i18n
+
+bench:
+	@bash scripts/bench/run

@@ -1,5 +1,6 @@
 from . import (
     test_reminder_access,
+    test_reminder_bench,
     test_reminder_concurrency,
     test_reminder_i18n,
     test_reminder_job,

@@ -1,0 +1,428 @@
+"""The benchmark behind "make bench": our daily job and sending against the OCA
+add-ons account_credit_control and account_invoice_overdue_reminder, in the same
+database, on the same invoices, in the same run.
+
+Each measurement runs in an Odoo process of its own (scripts/bench/measure.py) and
+commits; the database is analyzed between measurements, for every system alike.
+Databases are kept as templates between runs of the benchmark, keyed by what they
+are built from. Writes docs/bench/results.json and docs/bench/bench.png, prints the
+table and puts it in the README between the bench markers.
+
+Settings (environment): BENCH_SIZES (default "1000 10000 100000"), BENCH_TODAY
+(default today), BENCH_PEER_TIMEOUT (seconds a peer's run may take, default 600),
+BENCH_MAILS (reminder mails queued by ours, default 1000), BENCH_PEER_MAILS (by the
+overdue-reminder wizard, default 50).
+"""
+
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+import psycopg2
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+ODOO = ROOT / "scripts" / "odoo"
+KEY = os.environ["BENCH_KEY"]
+SIZES = [int(n) for n in os.environ.get("BENCH_SIZES", "1000 10000 100000").split()]
+TODAY = date.fromisoformat(os.environ.get("BENCH_TODAY") or date.today().isoformat())
+PEER_TIMEOUT = int(os.environ.get("BENCH_PEER_TIMEOUT", "600"))
+MAILS = int(os.environ.get("BENCH_MAILS", "1000"))
+PEER_MAILS = int(os.environ.get("BENCH_PEER_MAILS", "50"))
+OUT_DIR = ROOT / "docs" / "bench"
+WORK = "reminder_bench_work"
+PEERS = "account_credit_control,account_invoice_overdue_reminder"
+
+
+def progress(message):
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def sql(statement, dbname="postgres"):
+    conn = psycopg2.connect(dbname=dbname)
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cr:
+            cr.execute(statement)
+            return cr.fetchall() if cr.description else None
+    finally:
+        conn.close()
+
+
+def db_exists(name):
+    return bool(sql(f"SELECT 1 FROM pg_database WHERE datname = '{name}'"))
+
+
+def db_drop(name):
+    sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def db_copy(template, name):
+    db_drop(name)
+    sql(f'CREATE DATABASE "{name}" WITH TEMPLATE "{template}"')
+
+
+def db_rename(old, new):
+    db_drop(new)
+    sql(f'ALTER DATABASE "{old}" RENAME TO "{new}"')
+
+
+def analyze(dbname):
+    sql("VACUUM ANALYZE", dbname)
+
+
+def odoo(*args, stdin=None, env=None, timeout=None):
+    """Run Odoo; return its exit status, or None when it ran out of time."""
+    process = subprocess.Popen(
+        [str(ODOO), *args, "--log-level=warn"],
+        stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, **(env or {})},
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        output, _ = process.communicate(stdin, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, 9)
+        process.communicate()
+        return None, ""
+    return process.returncode, output
+
+
+def measure(dbname, action, day=TODAY, timeout=None, **variables):
+    """One measurement in a process of its own; its figures, or None on timeout."""
+    with tempfile.NamedTemporaryFile(suffix=".json") as out:
+        status, output = odoo(
+            "shell",
+            "-d",
+            dbname,
+            stdin=(HERE / "measure.py").read_text(),
+            env={
+                "BENCH_ACTION": action,
+                "BENCH_DAY": day.isoformat(),
+                "BENCH_OUT": out.name,
+                "BENCH_GENERATOR": str(HERE / "generate.py"),
+                **{f"BENCH_{k.upper()}": str(v) for k, v in variables.items()},
+            },
+            timeout=timeout,
+        )
+        if status is None:
+            return None
+        text = Path(out.name).read_text()
+        if status or not text:
+            noise = "Running as user 'root'"
+            lines = [line for line in output.splitlines() if noise not in line]
+            sys.exit(f"{action} on {dbname} failed:\n" + "\n".join(lines[-40:]))
+        return json.loads(text)
+
+
+def base_db():
+    """Accounting and the two peers, configured, without demo data nor invoices."""
+    name = f"reminder_bench_base_{KEY}"
+    if not db_exists(name):
+        progress(f"Building {name}: accounting and the peers (about 2 minutes)")
+        build = name + "_build"
+        db_drop(build)
+        status, output = odoo(
+            "-d", build, "-i", f"account,{PEERS}", "--without-demo=all",
+            "--stop-after-init",
+        )  # fmt: skip
+        if status:
+            sys.exit(output[-4000:])
+        measure(build, "prepare_peers")
+        db_rename(build, name)
+    return name
+
+
+def data_db(base, n):
+    """``base`` with ``n`` open invoices."""
+    name = f"reminder_bench_n{n}_{KEY}"
+    if not db_exists(name):
+        build = name + "_build"
+        db_copy(base, build)
+        figures = measure(build, "generate", n=n)
+        progress(
+            f"Generated {figures['invoices']:,} invoices for "
+            f"{figures['customers']:,} customers in {figures['seconds']:.0f} s"
+        )
+        analyze(build)
+        db_rename(build, name)
+    return name
+
+
+def runs_of_ours(results, n):
+    days = [
+        ("first run", TODAY),
+        ("same day", TODAY),
+        ("next day", TODAY + DAY),
+        # The weekly look at every open invoice.
+        ("a week later", TODAY + 7 * DAY),
+    ]
+    for label, day in days:
+        figures = measure(WORK, "job", day=day)
+        figures["label"] = label
+        results.append(figures)
+        progress(
+            f"  ours, {label}: {figures['seconds']:.2f} s, {figures['queries']} "
+            f"queries, +{figures['memory_mb']:.0f} MB, {figures['tagged']} tagged"
+        )
+        analyze(WORK)
+
+
+def runs_of_credit_control(results, n):
+    days = [("first run", TODAY), ("second run", TODAY), ("third run", TODAY + DAY)]
+    for label, day in days:
+        figures = measure(WORK, "credit_control", day=day, timeout=PEER_TIMEOUT)
+        if figures is None:
+            progress(f"  credit control, {label}: not finished in {PEER_TIMEOUT} s")
+            results.append({"label": label, "timeout": PEER_TIMEOUT})
+            return
+        figures["label"] = label
+        results.append(figures)
+        progress(
+            f"  credit control, {label}: {figures['seconds']:.2f} s, "
+            f"{figures['queries']} queries, {figures['lines_generated']} lines"
+        )
+        analyze(WORK)
+
+
+DAY = timedelta(days=1)
+
+
+def main():
+    started = time.time()
+    base = base_db()
+    results = {
+        "date": TODAY.isoformat(),
+        "measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "machine": machine(),
+        "peers": peer_versions(),
+        "sizes": {},
+        "install": {},
+    }
+    progress("Installing the add-on on the database without invoices")
+    db_copy(base, WORK)
+    results["install"]["0"] = [measure(WORK, "install")["seconds"]]
+    for n in SIZES:
+        data = data_db(base, n)
+        progress(f"N = {n:,}")
+        db_copy(data, WORK)
+        install = measure(WORK, "install")
+        results["install"][str(n)] = [install["seconds"]]
+        progress(f"  installing the add-on: {install['seconds']:.1f} s")
+        analyze(WORK)
+        figures = {"ours": [], "credit_control": [], "floor": []}
+        runs_of_ours(figures["ours"], n)
+        for _ in range(3):
+            figures["floor"].append(measure(WORK, "floor"))
+        progress(f"  floor query: {min(f['seconds'] for f in figures['floor']):.3f} s")
+        runs_of_credit_control(figures["credit_control"], n)
+        if n == max(SIZES) and n >= 10 * MAILS:
+            figures["mails_ours"] = measure(WORK, "send_ours", mails=MAILS)
+            progress(f"  ours, sending: {figures['mails_ours']}")
+            analyze(WORK)
+            figures["mails_peer"] = measure(
+                WORK, "send_peer", mails=PEER_MAILS, timeout=PEER_TIMEOUT
+            )
+            progress(f"  overdue reminder, sending: {figures['mails_peer']}")
+        results["sizes"][str(n)] = figures
+    db_drop(WORK)
+    results["seconds"] = round(time.time() - started)
+    OUT_DIR.mkdir(parents=True, exist_ok=True)
+    (OUT_DIR / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    table = render(results)
+    print(table)
+    update_readme(table)
+    plot(results)
+    progress(f"Done in {results['seconds']} s: {OUT_DIR / 'results.json'}")
+
+
+# ------------------------------------------------------------------ report
+
+
+def machine():
+    cpu = "unknown CPU"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        found = re.search(r"model name\s*:\s*(.+)", cpuinfo.read_text())
+        cpu = found.group(1).strip() if found else cpu
+    memory = ""
+    meminfo = Path("/proc/meminfo")
+    if meminfo.exists():
+        found = re.search(r"MemTotal:\s*(\d+)", meminfo.read_text())
+        memory = f", {int(found.group(1)) / 1024**2:.0f} GiB" if found else ""
+    postgres = sql("SHOW server_version")[0][0]
+    return (
+        f"{os.cpu_count()} cores ({cpu}){memory}, PostgreSQL {postgres}, "
+        f"Python {platform.python_version()}"
+    )
+
+
+def peer_versions():
+    versions = {}
+    for dist in Path(os.environ["BENCH_PEERS_DIR"]).glob("odoo_addon_*.dist-info"):
+        name, version = dist.name[len("odoo_addon_") : -len(".dist-info")].rsplit(
+            "-", 1
+        )
+        versions[name] = version
+    return versions
+
+
+def _run(runs, label):
+    return next((r for r in runs if r.get("label") == label), None)
+
+
+def _seconds(run):
+    if run is None:
+        return ""
+    if "timeout" in run:
+        return f"> {run['timeout']} s (stopped)"
+    return f"{run['seconds']:.2f} s ({run['queries']:,} q)"
+
+
+def _ratio(peer, ours):
+    if not peer or not ours:
+        return ""
+    if "timeout" in peer:
+        return f"> {peer['timeout'] / ours['seconds']:.0f}×"
+    return f"{peer['seconds'] / ours['seconds']:.0f}×"
+
+
+def render(results):
+    lines = [
+        f"Measured on {results['date']} by `make bench` on {results['machine']}; "
+        "Odoo 18.0, one customer per 10 invoices, three-level policies, every run "
+        "committed, the database analyzed between runs. Peers: "
+        + ", ".join(f"{k} {v}" for k, v in sorted(results["peers"].items()))
+        + ".",
+        "",
+        "| N | run | ours | queries / 1,000 invoices | credit control | "
+        "credit control / ours | ours / floor query |",
+        "|---:|---|---:|---:|---:|---:|---:|",
+    ]
+    pairs = [
+        ("first run", "first run"),
+        ("same day", "second run"),
+        ("next day", "third run"),
+        ("a week later", None),
+    ]
+    for n, figures in results["sizes"].items():
+        floor = min(f["seconds"] for f in figures["floor"])
+        for ours_label, peer_label in pairs:
+            ours = _run(figures["ours"], ours_label)
+            peer = _run(figures["credit_control"], peer_label)
+            per_1000 = ours["queries"] / max(int(n) / 1000, 1)
+            run_label = f"{ours_label} / {peer_label}" if peer_label else ours_label
+            lines.append(
+                f"| {int(n):,} | {run_label} | "
+                f"{ours['seconds']:.2f} s ({ours['queries']:,} q, "
+                f"+{ours['memory_mb']:.0f} MB) | {per_1000:.1f} | {_seconds(peer)} | "
+                f"{_ratio(peer, ours)} | {ours['seconds'] / floor:.0f}× "
+                f"({floor * 1000:.0f} ms) |"
+            )
+    lines.append("")
+    for n, figures in results["sizes"].items():
+        if "mails_ours" not in figures:
+            continue
+        ours, peer = figures["mails_ours"], figures["mails_peer"]
+        ours_ms = ours["seconds"] / ours["mails"] * 1000
+        line = (
+            f"Sending, N = {int(n):,}: ours queued {ours['mails']:,} mails for "
+            f"{ours['invoices']:,} invoices in {ours['seconds']:.1f} s "
+            f"({ours_ms:.1f} ms per mail, preview included, {ours['queries']:,} "
+            "queries)"
+        )
+        if peer and peer.get("mails"):
+            validate = peer["seconds"] - peer["start_seconds"]
+            peer_ms = validate / peer["mails"] * 1000
+            line += (
+                f"; overdue reminder validated {peer['mails']} mails for "
+                f"{peer['invoices']} invoices in {validate:.1f} s ({peer_ms:.0f} ms "
+                f"per mail, after {peer['start_seconds']:.1f} s of start wizard): "
+                f"{peer_ms / ours_ms:.0f}× per mail."
+            )
+        else:
+            line += "; the overdue-reminder wizard did not finish."
+        lines.append(line)
+    empty = min(results["install"]["0"])
+    for n, seconds in results["install"].items():
+        if n != "0":
+            lines.append(
+                f"Installing the add-on on {int(n):,} invoices: {min(seconds):.1f} s, "
+                f"{min(seconds) / empty:.2f}× its {empty:.1f} s on a database "
+                "without invoices."
+            )
+    return "\n".join(lines) + "\n"
+
+
+def update_readme(table):
+    readme = ROOT / "README.md"
+    text = readme.read_text()
+    start, end = "<!-- bench:start -->", "<!-- bench:end -->"
+    if start in text and end in text:
+        head, rest = text.split(start, 1)
+        __, tail = rest.split(end, 1)
+        readme.write_text(f"{head}{start}\n{table}{end}{tail}")
+
+
+def plot(results):
+    tools = os.environ.get("BENCH_TOOLS_DIR")
+    if tools:
+        sys.path.insert(0, tools)
+    import matplotlib  # noqa: PLC0415 - from the benchmark's own folder
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot  # noqa: PLC0415
+
+    sizes = [int(n) for n in results["sizes"]]
+    figure, axes = pyplot.subplots(figsize=(8, 5))
+    series = [
+        ("ours", "first run", "ours, first run", "o-"),
+        ("ours", "same day", "ours, same day", "o--"),
+        ("ours", "next day", "ours, next day", "o:"),
+        ("credit_control", "first run", "credit control, first run", "s-"),
+        ("credit_control", "third run", "credit control, third run", "s:"),
+        ("floor", None, "floor query", "^-"),
+    ]
+    for system, label, legend, style in series:
+        xs, ys = [], []
+        for n in sizes:
+            runs = results["sizes"][str(n)][system]
+            run = min(runs, key=lambda r: r["seconds"]) if label is None else None
+            run = run or _run(runs, label)
+            if run and "seconds" in run:
+                xs.append(n)
+                ys.append(run["seconds"])
+            elif run and "timeout" in run:
+                # Stopped: drawn at the time it was given, as a lower bound.
+                axes.annotate(
+                    f"stopped after {run['timeout']} s",
+                    (n, run["timeout"]),
+                    textcoords="offset points",
+                    xytext=(-60, 8),
+                )
+                axes.plot([n], [run["timeout"]], "x", color="black")
+        if xs:
+            axes.plot(xs, ys, style, label=legend)
+    axes.set_xscale("log")
+    axes.set_yscale("log")
+    axes.set_xlabel("open invoices (N)")
+    axes.set_ylabel("seconds (log)")
+    axes.set_title(f"Daily run against N, {results['date']}")
+    axes.grid(True, which="both", alpha=0.3)
+    axes.legend()
+    figure.tight_layout()
+    figure.savefig(OUT_DIR / "bench.png", dpi=110)
+
+
+if __name__ == "__main__":
+    main()
