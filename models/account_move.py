@@ -540,6 +540,9 @@ class AccountMove(models.Model):
         today = company._reminder_today()
         common = [
             ("company_id", "=", company.id),
+            # account_move has no index on commercial_partner_id: through the
+            # contacts (partner_id is indexed), not a scan of every invoice.
+            ("partner_id", "child_of", self.commercial_partner_id.id),
             ("commercial_partner_id", "=", self.commercial_partner_id.id),
             ("state", "=", "posted"),
             ("payment_state", "in", ("not_paid", "partial")),
