@@ -112,10 +112,9 @@ def db_rename(old, new):
 
 def db_drop_others(prefix, keep):
     """Databases of earlier keys or days, which nothing uses any more."""
-    for (name,) in sql(
-        f"SELECT datname FROM pg_database WHERE datname LIKE '{prefix}%'"
-    ):
-        if name != keep:
+    # Compared in Python: in LIKE, "_" matches any character.
+    for (name,) in sql("SELECT datname FROM pg_database"):
+        if name.startswith(prefix) and name != keep:
             db_drop(name)
 
 
