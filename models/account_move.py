@@ -207,11 +207,7 @@ class AccountMove(models.Model):
             level.move_id.id: level
             for level in stored._origin.sudo().reminder_level_ids
         }
-        # One query for the lines of all: the key has no foreign key (see the level).
-        lines = self.env["account.move.line"].browse(
-            {level.cycle_key for level in levels.values() if level.cycle_key}
-        )
-        lines = lines.exists()
+        lines = self._reminder_live_lines(level.cycle_key for level in levels.values())
         for move in self:
             level = levels.get(move._origin.id)
             move.reminder_step_id = level.step_id if level else False
@@ -222,6 +218,13 @@ class AccountMove(models.Model):
                 if level and level.cycle_key
                 else False
             )
+
+    @api.model
+    def _reminder_live_lines(self, keys):
+        """The installment lines of these cycle keys that still exist, in one query:
+        a key has no foreign key (see the level), its line may be gone."""
+        keys = {key for key in keys if key}
+        return self.env["account.move.line"].browse(keys).exists()
 
     def _search_reminder_step_id(self, operator, value):
         return self._reminder_level_domain("step_id", operator, value)
@@ -392,10 +395,11 @@ class AccountMove(models.Model):
             status = rows[move.id]["status"]
             today = move.company_id._reminder_today()
             changes[move.id] = (status, reminder_policy.mark_done(status, today=today))
+        lines = self._reminder_live_lines(old.cycle_key for old, __ in changes.values())
         history_vals = []
         for move in self:
             old, new = changes[move.id]
-            vals = self.env["account.reminder.sender"]._history_values(move, old)
+            vals = self.env["account.reminder.sender"]._history_values(move, old, lines)
             vals.update(channel="manual", state="done", done_date=new.last_date)
             history_vals.append(vals)
         self.env["account.reminder.history"].sudo().create(history_vals)
@@ -764,7 +768,7 @@ class AccountMove(models.Model):
                 )
                 Move._reminder_commit()
             if full:
-                company._reminder_full_scan_done(plan.today)
+                company._reminder_set_full_scan_date(plan.today)
                 Move._reminder_commit()
         stats["mails"] = Move._reminder_send_automatic()
         # Invoices still locked after every attempt are reported as remaining: the
@@ -1010,8 +1014,12 @@ class AccountMove(models.Model):
         Written when its status changes, and also when the day to look at it again
         moves: the daily job then reads only the invoices whose day has come.
         """
-        new = self._reminder_decide(row, plan)
-        remindable = self._reminder_remindable(row, plan)
+        # An invoice that cannot be reminded has no reference: the policy then only
+        # withdraws its pending step, and the level resumes once it can again.
+        reference = row["reference"] if self._reminder_remindable(row, plan) else None
+        new = reminder_policy.next_status(
+            row["status"], today=plan.today, steps=plan.steps, reference=reference
+        )
         paused = reminder_policy.is_paused(
             row["pause_reason"], row["pause_until"], plan.today
         )
@@ -1019,7 +1027,7 @@ class AccountMove(models.Model):
             new,
             today=plan.today,
             steps=plan.steps,
-            reference=row["reference"] if remindable else None,
+            reference=reference,
             paused_until=row["pause_until"] if paused else None,
         )
         if (
@@ -1029,18 +1037,6 @@ class AccountMove(models.Model):
         ):
             return None
         return row["status"], new, next_check
-
-    @api.model
-    def _reminder_decide(self, row, plan):
-        # An invoice that cannot be reminded has no reference: the policy then only
-        # withdraws its pending step, and the level resumes once it can again.
-        remindable = self._reminder_remindable(row, plan)
-        return reminder_policy.next_status(
-            row["status"],
-            today=plan.today,
-            steps=plan.steps,
-            reference=row["reference"] if remindable else None,
-        )
 
     @api.model
     def _reminder_remindable(self, row, plan):

@@ -332,7 +332,9 @@ class AccountReminderSender(models.AbstractModel):
             .sudo()
             .search([("mail_message_id", "=", message.id)], limit=1)
         )
-        lines = self._live_lines(rows)
+        lines = Move._reminder_live_lines(
+            row["status"].cycle_key for row in rows.values()
+        )
         vals_list = []
         for move in moves:
             vals = self._history_values(move, rows[move.id]["status"], lines)
@@ -352,8 +354,11 @@ class AccountReminderSender(models.AbstractModel):
     @api.model
     def _record_failure(self, group):
         """A group that cannot be sent: a failed row and an activity per invoice."""
-        rows = self.env["account.move"].sudo()._reminder_read_status(group["moves"].ids)
-        lines = self._live_lines(rows)
+        Move = self.env["account.move"].sudo()
+        rows = Move._reminder_read_status(group["moves"].ids)
+        lines = Move._reminder_live_lines(
+            row["status"].cycle_key for row in rows.values()
+        )
         history = (
             self.env["account.reminder.history"]
             .sudo()
@@ -373,16 +378,10 @@ class AccountReminderSender(models.AbstractModel):
         return history
 
     @api.model
-    def _live_lines(self, rows):
-        """The installments of these statuses that still exist, in one query."""
-        keys = {row["status"].cycle_key for row in rows.values()} - {None}
-        return self.env["account.move.line"].browse(keys).exists()
-
-    @api.model
-    def _history_values(self, move, status, lines=None):
-        """:param lines: the installment lines known to exist (default: checked)"""
-        line = self.env["account.move.line"].browse(status.cycle_key)
-        line = line & lines if lines is not None else line.exists()
+    def _history_values(self, move, status, lines):
+        """:param lines: the installment lines known to exist
+        (``account.move._reminder_live_lines``)"""
+        line = lines.browse(status.cycle_key) & lines
         return {
             "move_id": move.id,
             "partner_id": move.commercial_partner_id.id,

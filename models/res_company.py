@@ -75,15 +75,16 @@ class ResCompany(models.Model):
     def _reminder_request_full_scan(self):
         """The next daily run looks at every open invoice of these companies: their
         rules changed, so any invoice may have a new status."""
-        self.sudo().write({"reminder_full_scan_date": False})
+        self._reminder_set_full_scan_date(None)
 
-    def _reminder_full_scan_done(self, today):
+    def _reminder_set_full_scan_date(self, day):
         # In SQL: a company's write is tracked in its chatter and re-reads it, five
         # queries for a date no one edits.
-        self.ensure_one()
+        if not self:
+            return
         self.env.cr.execute(
-            "UPDATE res_company SET reminder_full_scan_date = %s WHERE id = %s",
-            [today, self.id],
+            "UPDATE res_company SET reminder_full_scan_date = %s WHERE id = ANY(%s)",
+            [day, self.ids],
         )
         self.invalidate_recordset(["reminder_full_scan_date"])
 
