@@ -515,11 +515,24 @@ class AccountMove(models.Model):
                 return partner
         return self.env["res.partner"]
 
+    def _reminder_mail_group(self):
+        """(invoices reminded, statement scope) of the mail this invoice leads.
+
+        Given by the context key ``reminder_groups``, ``{invoice id: (invoice ids,
+        scope)}`` for every mail rendered together; by default the mail reminds this
+        invoice alone, scope "invoice".
+        """
+        self.ensure_one()
+        group = (self.env.context.get("reminder_groups") or {}).get(self.id)
+        if not group:
+            return self, "invoice"
+        return self.browse(group[0]), group[1]
+
     def _reminder_invoices_label(self):
         """ "invoice INV/1" or "invoices INV/1, INV/2" for the subject of the mail
-        that reminds the invoices of the context key ``reminder_move_ids``."""
+        that reminds the invoices of ``_reminder_mail_group``."""
         self.ensure_one()
-        reminded = self.browse(self.env.context.get("reminder_move_ids") or self.ids)
+        reminded = self._reminder_mail_group()[0]
         if len(reminded) == 1:
             return self.env._("invoice %(name)s", name=reminded.name)
         return self.env._(
@@ -530,36 +543,17 @@ class AccountMove(models.Model):
     def _reminder_statement(self):
         """What a reminder mail lists for this invoice's customer and company.
 
-        The invoices reminded are those of the context key ``reminder_move_ids``
-        (default: this one). With ``reminder_statement_scope`` "customer" (the mails
-        grouped per customer) the other overdue invoices of the customer are listed
-        too, and its open credit notes, with totals per currency; by default the
-        mail is about the reminded invoices only.
+        The invoices reminded are those of ``_reminder_mail_group``. With the scope
+        "customer" (the mails grouped per customer) the other overdue invoices of
+        the customer are listed too, and its open credit notes, with totals per
+        currency; by default the mail is about the reminded invoices only.
         """
         self.ensure_one()
-        reminded = self.browse(self.env.context.get("reminder_move_ids") or self.ids)
-        if self.env.context.get("reminder_statement_scope") != "customer":
+        reminded, scope = self._reminder_mail_group()
+        if scope != "customer":
             return self._reminder_statement_of(reminded, self.browse())
-        company = self.company_id
-        today = company._reminder_today()
-        common = [
-            ("company_id", "=", company.id),
-            # account_move has no index on commercial_partner_id: through the
-            # contacts (partner_id is indexed), not a scan of every invoice.
-            ("partner_id", "child_of", self.commercial_partner_id.id),
-            ("commercial_partner_id", "=", self.commercial_partner_id.id),
-            ("state", "=", "posted"),
-            ("payment_state", "in", ("not_paid", "partial")),
-        ]
-        Move = self.sudo()
-        invoices = Move.search(
-            [
-                *common,
-                ("move_type", "=", "out_invoice"),
-                ("reminder_excluded", "=", False),
-            ],
-            order="invoice_date_due, name",
-        )
+        today = self.company_id._reminder_today()
+        invoices, credits = self._reminder_customer_documents()
         invoices = invoices.filtered(
             lambda m: (
                 m in reminded
@@ -572,8 +566,63 @@ class AccountMove(models.Model):
                 )
             )
         )
-        credits = Move.search([*common, ("move_type", "=", "out_refund")], order="name")
         return self._reminder_statement_of(invoices, credits, reminded)
+
+    def _reminder_customer_documents(self):
+        """(open invoices, open credit notes) of this invoice's customer and company.
+
+        Taken from those read at once for the mails rendered together, when the
+        context key ``reminder_documents`` names them (see
+        ``_reminder_read_customer_documents``), else searched now.
+        """
+        self.ensure_one()
+        key = (self.company_id.id, self.commercial_partner_id.id)
+        token = self.env.context.get("reminder_documents")
+        documents = self.env.cr.cache.get(token) if token else None
+        if documents is None or key not in documents:
+            documents = self._reminder_read_customer_documents()
+        return documents[key]
+
+    def _reminder_read_customer_documents(self):
+        """``{(company id, customer id): (invoices, credit notes)}``: the open
+        invoices and credit notes of these invoices' customers, two searches per
+        company, read together (one prefetch) for all the customers."""
+        Move = self.sudo().browse()
+        documents = {}
+        for company in self.company_id:
+            customers = self.filtered(
+                lambda m, company=company: m.company_id == company
+            ).commercial_partner_id
+            common = [
+                ("company_id", "=", company.id),
+                # account_move has no index on commercial_partner_id: through the
+                # contacts (partner_id is indexed), not a scan of every invoice.
+                ("partner_id", "child_of", customers.ids),
+                ("commercial_partner_id", "in", customers.ids),
+                ("state", "=", "posted"),
+                ("payment_state", "in", ("not_paid", "partial")),
+            ]
+            invoices = Move.search(
+                [
+                    *common,
+                    ("move_type", "=", "out_invoice"),
+                    ("reminder_excluded", "=", False),
+                ],
+                order="invoice_date_due, name",
+            )
+            credits = Move.search(
+                [*common, ("move_type", "=", "out_refund")], order="name"
+            )
+            by_customer = {customer.id: ([], []) for customer in customers}
+            for index, moves in enumerate((invoices, credits)):
+                for move in moves:
+                    by_customer[move.commercial_partner_id.id][index].append(move.id)
+            for customer_id, (invoice_ids, credit_ids) in by_customer.items():
+                documents[company.id, customer_id] = (
+                    invoices.browse(invoice_ids).with_prefetch(invoices._prefetch_ids),
+                    credits.browse(credit_ids).with_prefetch(credits._prefetch_ids),
+                )
+        return documents
 
     def _reminder_statement_of(self, invoices, credits, reminded=None):
         reminded = invoices if reminded is None else reminded

@@ -1,16 +1,21 @@
 import logging
+import uuid
 from collections import defaultdict
 
 import psycopg2.errors
 
-from odoo import api, models
+from odoo import Command, api, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, format_amount
+from odoo.tools import SQL, format_amount, frozendict, split_every
 
 from . import reminder_policy
 from .account_reminder_history import LIVE_STATES
 
 _logger = logging.getLogger(__name__)
+
+# Mails rendered, created and recorded together: a query or a flush per chunk, not
+# per mail. A chunk that fails is sent again mail by mail.
+SEND_CHUNK = 50
 
 
 class AccountReminderSender(models.AbstractModel):
@@ -61,8 +66,15 @@ class AccountReminderSender(models.AbstractModel):
                 left_out[move] = reason
             else:
                 sendable |= move
+        grouped_moves = self._group(sendable, per_customer)
+        credits = self._customers_credits(
+            {
+                (moves.company_id, moves.commercial_partner_id)
+                for moves, __ in grouped_moves
+            }
+        )
         groups = []
-        for moves, grouped in self._group(sendable, per_customer):
+        for moves, grouped in grouped_moves:
             primary = max(
                 moves,
                 key=lambda m: (
@@ -71,18 +83,28 @@ class AccountReminderSender(models.AbstractModel):
                     -m.id,
                 ),
             )
-            groups.append(self._group_values(moves, primary, grouped))
+            groups.append(
+                self._group_values(
+                    moves,
+                    primary,
+                    grouped,
+                    credits.get((primary.company_id, primary.commercial_partner_id)),
+                )
+            )
         return groups, left_out
 
     @api.model
-    def _group_values(self, moves, primary, grouped):
-        """A mail to send: who receives it, and what stops it or is worth a look."""
+    def _group_values(self, moves, primary, grouped, credits=None):
+        """A mail to send: who receives it, and what stops it or is worth a look.
+
+        :param credits: what the customer is owed (``_customers_credits``)
+        """
         company, partner = primary.company_id, primary.commercial_partner_id
         recipient = primary._reminder_recipient()
         overdue = defaultdict(float)
         for move in moves:
             overdue[move.currency_id] += move.reminder_amount_overdue
-        credits = self._customer_credits(partner, company)
+        credits = credits or {}
         problem, warnings = False, []
         if not recipient:
             problem = self.env._(
@@ -137,27 +159,37 @@ class AccountReminderSender(models.AbstractModel):
         }
 
     @api.model
-    def _customer_credits(self, partner, company):
-        """What the customer is owed and not yet matched (payments, credit notes),
-        per currency: ``{currency: amount}``."""
-        lines = (
-            self.env["account.move.line"]
-            .sudo()
-            .search(
-                [
-                    ("partner_id", "child_of", partner.id),
-                    ("company_id", "=", company.id),
-                    ("account_type", "=", "asset_receivable"),
-                    ("parent_state", "=", "posted"),
-                    ("reconciled", "=", False),
-                    ("balance", "<", 0),
-                ]
+    def _customers_credits(self, customers):
+        """What each customer is owed and not yet matched (payments, credit notes),
+        per currency, one search per company.
+
+        :param customers: set of (company, commercial partner)
+        :return: ``{(company, partner): {currency: amount}}``
+        """
+        credits = defaultdict(lambda: defaultdict(float))
+        companies = {company for company, __ in customers}
+        for company in companies:
+            partners = self.env["res.partner"].union(
+                *(partner for c, partner in customers if c == company)
             )
-        )
-        credits = defaultdict(float)
-        for line in lines:
-            credits[line.currency_id] -= line.amount_residual_currency
-        return dict(credits)
+            lines = (
+                self.env["account.move.line"]
+                .sudo()
+                .search(
+                    [
+                        ("partner_id", "child_of", partners.ids),
+                        ("company_id", "=", company.id),
+                        ("account_type", "=", "asset_receivable"),
+                        ("parent_state", "=", "posted"),
+                        ("reconciled", "=", False),
+                        ("balance", "<", 0),
+                    ]
+                )
+            )
+            for line in lines:
+                key = (company, line.partner_id.commercial_partner_id)
+                credits[key][line.currency_id] -= line.amount_residual_currency
+        return {key: dict(amounts) for key, amounts in credits.items()}
 
     @api.model
     def _amounts_text(self, amounts):
@@ -217,22 +249,57 @@ class AccountReminderSender(models.AbstractModel):
         groups, left_out = self._prepare(locked, per_customer)
         result["left_out"].update(left_out)
         for group in groups:
-            try:
+            if group["problem"]:
                 with self.env.cr.savepoint():
-                    if group["problem"]:
-                        self._record_failure(group)
-                        result["failed"] |= group["moves"]
-                    else:
-                        self._send_group(group, copy_salesperson)
-                        result["mails"] += 1
-                        result["reminded"] |= group["moves"]
-            except psycopg2.errors.UniqueViolation:
+                    self._record_failure(group)
+                result["failed"] |= group["moves"]
+        sendable = [group for group in groups if not group["problem"]]
+        for chunk in split_every(SEND_CHUNK, sendable):
+            self._send_chunk(chunk, copy_salesperson, result)
+        return result
+
+    @api.model
+    def _send_chunk(self, groups, copy_salesperson, result):
+        """Send ``groups`` together; when that fails, one by one, so that a mail
+        that cannot be sent stops only itself."""
+        try:
+            with self.env.cr.savepoint():
+                self._send_groups(groups, copy_salesperson)
+        except (psycopg2.errors.UniqueViolation, UserError) as error:
+            if len(groups) > 1:
+                for group in groups:
+                    self._send_chunk([group], copy_salesperson, result)
+                return
+            group = groups[0]
+            if isinstance(error, psycopg2.errors.UniqueViolation):
                 # Sent by someone else in the meantime: the history's key says so.
                 for move in group["moves"]:
                     result["left_out"][move] = self.env._(
                         "this reminder was already sent"
                     )
-        return result
+                return
+            # The template cannot be rendered for this customer: the accountant
+            # must see why, on the invoices, and the other customers get their mail.
+            group["problem"] = self.env._(
+                "the mail could not be prepared: %(error)s",
+                error=self._error_text(error),
+            )
+            with self.env.cr.savepoint():
+                self._record_failure(group)
+            result["failed"] |= group["moves"]
+            return
+        result["mails"] += len(groups)
+        for group in groups:
+            result["reminded"] |= group["moves"]
+
+    @api.model
+    def _error_text(self, error):
+        """What went wrong, in a line or two: Odoo's rendering error names the
+        template, its cause says why."""
+        lines = [str(error.args[0] if error.args else error).splitlines()[0]]
+        if error.__cause__ is not None:
+            lines.append(str(error.__cause__).splitlines()[0])
+        return " - ".join(line for line in lines if line)
 
     @api.model
     def _lock(self, invoices):
@@ -255,100 +322,228 @@ class AccountReminderSender(models.AbstractModel):
         )
 
     @api.model
-    def _send_group(self, group, copy_salesperson=False):
-        primary, recipient = group["primary"], group["recipient"]
-        company = group["company"]
-        template = primary.reminder_step_id.mail_template_id
-        lang = self._lang(recipient, company)
-        template = template.with_context(
-            lang=lang,
-            reminder_move_ids=group["moves"].ids,
-            reminder_statement_scope="customer" if group["per_customer"] else "invoice",
+    def _send_groups(self, groups, copy_salesperson=False):
+        """Queue one mail per group: rendered per template and language, created
+        together, with their history rows and the notes on the other invoices.
+
+        :return: the messages posted, in the order of ``groups``
+        """
+        contents = self._render_groups(groups)
+        messages = self._post_groups(groups, contents, copy_salesperson)
+        self._record_sent_batch(
+            [
+                (group["moves"], message, group["recipient"], group["primary"])
+                for group, message in zip(groups, messages, strict=True)
+            ]
         )
-        subject = template._render_field("subject", primary.ids)[primary.id]
-        body = template._render_field("body_html", primary.ids)[primary.id]
-        partners = recipient
-        salesperson = primary.invoice_user_id.partner_id
-        if copy_salesperson and salesperson.email:
-            partners |= salesperson
-        # The invoices' own PDFs, where they were already issued: generating PDFs is
-        # for the one-by-one sending.
-        attachments = group["moves"].invoice_pdf_report_id
-        several = len(group["moves"]) > 1
-        description = (
-            template.env._("Payment reminder") if several else template.env._("Invoice")
+        notes = {}
+        for group in groups:
+            for move in group["moves"] - group["primary"]:
+                notes[move.id] = self.env._(
+                    "Reminder (%(step)s) sent to %(email)s in the reminder mail of "
+                    "%(invoice)s.",
+                    step=move.reminder_step_id.name,
+                    email=group["recipient"].email,
+                    invoice=group["primary"].display_name,
+                )
+        if notes:
+            self.env["account.move"].sudo().browse(notes)._message_log_batch(notes)
+        return messages
+
+    @api.model
+    def _render_groups(self, groups):
+        """Subject, body and template of each group's mail, keyed by its primary
+        invoice: one rendering per template and language."""
+        buckets = defaultdict(list)
+        for group in groups:
+            template = group["primary"].reminder_step_id.mail_template_id
+            lang = self._lang(group["recipient"], group["company"])
+            buckets[template, lang].append(group)
+        # The customers' statements read together, for the time of the rendering.
+        token = f"account_invoice_reminder.documents.{uuid.uuid4().hex}"
+        leads = self.env["account.move"].browse(
+            group["primary"].id for group in groups if group["per_customer"]
         )
-        message = (
-            primary.with_context(
+        self.env.cr.cache[token] = leads._reminder_read_customer_documents()
+        try:
+            return self._render_buckets(buckets, token)
+        finally:
+            self.env.cr.cache.pop(token, None)
+
+    @api.model
+    def _render_buckets(self, buckets, token):
+        contents = {}
+        for (template, lang), bucket in buckets.items():
+            primaries = self.env["account.move"].browse(g["primary"].id for g in bucket)
+            template = template.with_context(
+                lang=lang,
+                reminder_documents=token,
+                reminder_groups=frozendict(
+                    {
+                        g["primary"].id: (
+                            tuple(g["moves"].ids),
+                            "customer" if g["per_customer"] else "invoice",
+                        )
+                        for g in bucket
+                    }
+                ),
+            )
+            subjects = template._render_field("subject", primaries.ids)
+            bodies = template._render_field("body_html", primaries.ids)
+            for primary in primaries:
+                contents[primary.id] = (
+                    subjects[primary.id],
+                    bodies[primary.id],
+                    template,
+                )
+        return contents
+
+    @api.model
+    def _post_groups(self, groups, contents, copy_salesperson):
+        """The messages of the groups' mails, posted as ``message_post`` would,
+        created together: the author, the thread and the alias computed once."""
+        Move = (
+            self.env["account.move"]
+            .sudo()
+            .with_context(
                 mail_notify_force_send=False,
-                # The PDFs are the invoices' own: not documents to import.
-                no_new_invoice=True,
                 mail_post_autofollow=False,
                 mail_create_nosubscribe=True,
             )
-            .sudo()
-            .message_post(
-                body=body,
-                subject=subject,
-                partner_ids=partners.ids,
-                email_from=company.email_formatted or None,
-                reply_to=company.email_formatted or None,
-                message_type="comment",
-                subtype_xmlid="mail.mt_comment",
-                attachment_ids=attachments.ids,
-                email_layout_xmlid=template.email_layout_xmlid
-                or "mail.mail_notification_light",
-                model_description=description,
-                mail_auto_delete=template.auto_delete,
-            )
         )
-        self._record_sent(group["moves"], message, recipient, primary)
-        others = group["moves"] - primary
-        if others:
-            others._message_log_batch(
+        primaries = Move.browse(group["primary"].id for group in groups)
+        alias_domains = primaries._mail_get_alias_domains(
+            default_company=self.env.company
+        )
+        companies = primaries._mail_get_companies(default=self.env.company)
+        parents = self._thread_parents(primaries)
+        subtype = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_comment")
+        authors = {}
+        values_list, notify_list = [], []
+        for group in groups:
+            primary, company = group["primary"], group["company"]
+            if company not in authors:
+                authors[company] = primary._message_compute_author(
+                    None, company.email_formatted or None, raise_on_email=True
+                )
+            author_id, email_from = authors[company]
+            subject, body, template = contents[primary.id]
+            partners = group["recipient"]
+            salesperson = primary.invoice_user_id.partner_id
+            if copy_salesperson and salesperson.email:
+                partners |= salesperson
+            values_list.append(
                 {
-                    move.id: self.env._(
-                        "Reminder (%(step)s) sent to %(email)s in the reminder mail of "
-                        "%(invoice)s.",
-                        step=move.reminder_step_id.name,
-                        email=recipient.email,
-                        invoice=primary.display_name,
-                    )
-                    for move in others
+                    "author_id": author_id,
+                    "email_from": email_from,
+                    "reply_to": company.email_formatted
+                    or primary._notify_get_reply_to(default=email_from)[primary.id],
+                    "model": primary._name,
+                    "res_id": primary.id,
+                    "record_name": primary.display_name,
+                    "record_alias_domain_id": alias_domains[primary.id].id,
+                    "record_company_id": companies[primary.id].id,
+                    "body": body,
+                    "subject": subject,
+                    "message_type": "comment",
+                    "subtype_id": subtype,
+                    "parent_id": parents.get(primary.id, False),
+                    "partner_ids": partners.ids,
+                    # The invoices' own PDFs, where they were already issued:
+                    # generating PDFs is for the one-by-one sending.
+                    "attachment_ids": [
+                        Command.set(group["moves"].invoice_pdf_report_id.ids)
+                    ],
+                    "email_add_signature": True,
+                    "email_layout_xmlid": template.email_layout_xmlid
+                    or "mail.mail_notification_light",
                 }
             )
-        return message
+            notify_list.append(
+                {
+                    "model_description": template.env._("Payment reminder")
+                    if len(group["moves"]) > 1
+                    else template.env._("Invoice"),
+                    "mail_auto_delete": template.auto_delete,
+                }
+            )
+        messages = primaries._message_create(values_list)
+        for primary, message, values, notify in zip(
+            primaries, messages, values_list, notify_list, strict=True
+        ):
+            primary._notify_thread(message, values, **notify)
+        return messages
+
+    @api.model
+    def _thread_parents(self, moves):
+        """The first message of each invoice's thread, which a new message answers
+        (``_message_compute_parent_id``), in one query."""
+        self.env["mail.message"].flush_model(["model", "res_id", "message_type"])
+        self.env.cr.execute(
+            SQL(
+                "SELECT DISTINCT ON (res_id) res_id, id FROM mail_message"
+                " WHERE model = %s AND res_id = ANY(%s)"
+                " AND message_type != 'user_notification' ORDER BY res_id, id",
+                moves._name,
+                moves.ids,
+            )
+        )
+        return dict(self.env.cr.fetchall())
 
     @api.model
     def _record_sent(self, moves, message, recipients, primary=None):
         """History rows, queued, for a mail that reminds ``moves``."""
+        return self._record_sent_batch([(moves, message, recipients, primary)])
+
+    @api.model
+    def _record_sent_batch(self, entries):
+        """History rows, queued, of several mails.
+
+        :param entries: ``(invoices, message, recipients, primary invoice)`` per mail
+        """
         Move = self.env["account.move"].sudo()
-        rows = Move._reminder_read_status(moves.ids)
-        notifications = message.sudo().notification_ids.filtered(
-            lambda n: n.res_partner_id in recipients and n.notification_type == "email"
+        all_moves = Move.browse(
+            move_id for moves, *__ in entries for move_id in moves.ids
         )
-        mail = (
-            self.env["mail.mail"]
-            .sudo()
-            .search([("mail_message_id", "=", message.id)], limit=1)
+        messages = (
+            self.env["mail.message"].sudo().browse(entry[1].id for entry in entries)
         )
+        rows = Move._reminder_read_status(all_moves.ids)
         lines = Move._reminder_live_lines(
             row["status"].cycle_key for row in rows.values()
         )
+        mails = {}
+        for mail in (
+            self.env["mail.mail"]
+            .sudo()
+            .search([("mail_message_id", "in", messages.ids)], order="id")
+        ):
+            mails.setdefault(mail.mail_message_id.id, mail.id)
         vals_list = []
-        for move in moves:
-            vals = self._history_values(move, rows[move.id]["status"], lines)
-            vals.update(
-                channel="email",
-                state="queued",
-                recipient_ids=[(6, 0, recipients.ids)],
-                email_to=", ".join(recipients.mapped("email")),
-                mail_message_id=message.id,
-                mail_id=mail.id,
-                notification_ids=[(6, 0, notifications.ids)],
-                sent_with_move_id=primary.id if primary and move != primary else False,
+        for moves, message, recipients, primary in entries:
+            message = messages.browse(message.id)
+            notifications = message.notification_ids.filtered(
+                lambda n, recipients=recipients: (
+                    n.res_partner_id in recipients and n.notification_type == "email"
+                )
             )
-            vals_list.append(vals)
+            for move in moves:
+                vals = self._history_values(move, rows[move.id]["status"], lines)
+                vals.update(
+                    channel="email",
+                    state="queued",
+                    recipient_ids=[Command.set(recipients.ids)],
+                    email_to=", ".join(recipients.mapped("email")),
+                    mail_message_id=message.id,
+                    # The customer's mail, where a copy went in another one.
+                    mail_id=notifications.mail_mail_id[:1].id
+                    or mails.get(message.id, False),
+                    notification_ids=[Command.set(notifications.ids)],
+                    sent_with_move_id=primary.id
+                    if primary and move != primary
+                    else False,
+                )
+                vals_list.append(vals)
         return self.env["account.reminder.history"].sudo().create(vals_list)
 
     @api.model

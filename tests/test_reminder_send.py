@@ -447,6 +447,116 @@ class TestReminderSend(ReminderCommon):
         self.assertFalse(invoice.reminder_history_ids)
         self.assertEqual(invoice.reminder_state, "to_do")
 
+    # ---------------------------------------------------------------- together
+
+    def customers_with_tagged_invoices(self, count):
+        customers = self.env["res.partner"]
+        invoices = self.env["account.move"]
+        for index in range(count):
+            customer = self.make_customer(f"Client {index}", f"c{index}@example.com")
+            customers |= customer
+            for amount in (100.0, 200.0):
+                invoices |= self.make_invoice("2023-01-31", amount, partner=customer)
+        with freeze_time("2023-02-01"):
+            self.run_job()
+        return customers, invoices
+
+    @freeze_time("2023-02-02")
+    def test_mails_rendered_together_read_as_rendered_one_by_one(self):
+        customers, invoices = self.customers_with_tagged_invoices(3)
+        groups, __ = self.sender._prepare(invoices, per_customer=True)
+        self.assertEqual(len(groups), 3)
+        together = self.sender._render_groups(groups)
+        alone = {}
+        for group in groups:
+            alone.update(self.sender._render_groups([group]))
+        self.assertEqual(len(together), 3)
+        for primary_id, (subject, body, __) in together.items():
+            self.assertEqual((subject, body), alone[primary_id][:2])
+            customer = self.env["account.move"].browse(primary_id).partner_id
+            self.assertIn(customer.name, body)
+            # Both invoices reminded, in bold (the raw body, not yet sanitized).
+            self.assertEqual(body.count('<tr style="font-weight: bold;">'), 2)
+        # The customer's other documents are those of its own statement.
+        self.assertEqual(len({body for __, body, __ in together.values()}), 3)
+
+    @freeze_time("2023-02-02")
+    def test_mails_sent_together_cost_the_same_queries_as_fewer(self):
+        __, few = self.customers_with_tagged_invoices(2)
+        __, many = self.customers_with_tagged_invoices(8)
+        counts = []
+        for invoices in (few, many):
+            self.env.invalidate_all()
+            queries = self.cr.sql_log_count
+            result = self.sender._send(invoices, per_customer=True)
+            counts.append(self.cr.sql_log_count - queries)
+            self.assertEqual(result["mails"], len(invoices) // 2)
+        # Per mail: the notification of each message is Odoo's own (a few queries);
+        # the rest is shared by the mails sent together.
+        per_mail = (counts[1] - counts[0]) / 6
+        self.assertLess(per_mail, 25, counts)
+        self.assertLess(counts[1], 8 * counts[0] / 2, counts)
+
+    @freeze_time("2023-02-02")
+    def test_a_mail_that_cannot_be_rendered_fails_alone(self):
+        customers, invoices = self.customers_with_tagged_invoices(3)
+        broken = customers[1]
+        Move = type(self.env["account.move"])
+        label = Move._reminder_invoices_label
+
+        def failing_label(move):
+            if move.partner_id == broken:
+                raise ValueError("no label for this customer")
+            return label(move)
+
+        with (
+            patch.object(Move, "_reminder_invoices_label", failing_label),
+            mute_logger("odoo.addons.mail.models.mail_render_mixin"),
+        ):
+            result = self.sender._send(invoices, per_customer=True)
+        broken_invoices = invoices.filtered(lambda m: m.partner_id == broken)
+        self.assertEqual(result["mails"], 2)
+        self.assertEqual(result["failed"], broken_invoices)
+        self.assertEqual(result["reminded"], invoices - broken_invoices)
+        self.assertFalse(self.messages_to(broken))
+        for customer in customers - broken:
+            self.assertEqual(len(self.messages_to(customer)), 1)
+        history = broken_invoices.reminder_history_ids
+        self.assertEqual(history.mapped("state"), ["failed", "failed"])
+        self.assertIn("the mail could not be prepared", history[0].failure_reason)
+        self.assertIn("no label for this customer", history[0].failure_reason)
+        self.assertEqual(len(broken_invoices.activity_ids), 2)
+        self.assertEqual(broken_invoices.mapped("reminder_state"), ["to_do"] * 2)
+        self.assertEqual(
+            set((invoices - broken_invoices).reminder_history_ids.mapped("state")),
+            {"queued"},
+        )
+
+    @freeze_time("2023-02-02")
+    def test_a_reminder_sent_meanwhile_stops_only_its_own_mail(self):
+        customers, invoices = self.customers_with_tagged_invoices(3)
+        first = invoices.filtered(lambda m: m.partner_id == customers[0])
+        self.sender._send(first, per_customer=True)
+        # Another sender's mail, which this one's checks have not seen yet.
+        for invoice in first:
+            self.set_level(invoice, self.step_1)
+        Sender = type(self.sender)
+        with (
+            patch.object(Sender, "_live_keys", lambda self, invoices: set()),
+            mute_logger("odoo.sql_db"),
+        ):
+            result = self.sender._send(invoices, per_customer=True)
+        self.assertEqual(result["mails"], 2)
+        self.assertEqual(result["reminded"], invoices - first)
+        for invoice in first:
+            self.assertEqual(
+                result["left_out"][invoice], "this reminder was already sent"
+            )
+        self.assertEqual(len(self.messages_to(customers[0])), 1)
+        self.assertEqual(len(first.reminder_history_ids), 2)
+        for customer in customers[1:]:
+            self.assertEqual(len(self.messages_to(customer)), 1)
+
     # ---------------------------------------------------------------- failures
 
     @freeze_time("2023-02-02")
