@@ -553,8 +553,8 @@ class AccountMove(models.Model):
         if scope != "customer":
             return self._reminder_statement_of(reminded, self.browse())
         today = self.company_id._reminder_today()
-        invoices, credits = self._reminder_customer_documents()
-        invoices = invoices.filtered(
+        documents, credits = self._reminder_customer_documents()
+        invoices = documents.filtered(
             lambda m: (
                 m in reminded
                 or (
@@ -566,6 +566,8 @@ class AccountMove(models.Model):
                 )
             )
         )
+        # Kept in the prefetch of all the documents read together.
+        invoices = invoices.with_prefetch(documents._prefetch_ids)
         return self._reminder_statement_of(invoices, credits, reminded)
 
     def _reminder_customer_documents(self):
@@ -631,7 +633,8 @@ class AccountMove(models.Model):
         def money(amount, currency):
             return format_amount(self.env, amount, currency, lang_code=lang)
 
-        invoices._reminder_ensure_access_tokens()
+        # Made for all the mails rendered together beforehand, as a rule.
+        invoices.filtered(lambda m: not m.access_token)._reminder_ensure_access_tokens()
         # Never summed across currencies: one total per currency.
         totals = defaultdict(lambda: {"overdue": 0.0, "credits": 0.0})
         lines = []
@@ -681,6 +684,8 @@ class AccountMove(models.Model):
         """The portal links of a statement, in one query: get_portal_url() makes a
         missing token with an ORM write per invoice, which recomputes its lines
         (60 ms each, most of the time of a grouped mail)."""
+        if not self:
+            return
         self.env.cr.execute(
             SQL(
                 "UPDATE account_move SET access_token = gen_random_uuid()::text"
@@ -688,9 +693,11 @@ class AccountMove(models.Model):
                 self.ids,
             )
         )
-        changed = [row[0] for row in self.env.cr.fetchall()]
+        changed = self.browse(row[0] for row in self.env.cr.fetchall())
         if changed:
-            self.browse(changed).invalidate_recordset(["access_token"])
+            changed.invalidate_recordset(["access_token"])
+            # Read back at once, not statement by statement.
+            changed.fetch(["access_token"])
 
     def _reminder_statement_html(self, statement=None):
         """The statement table of a reminder mail, empty for a lone invoice."""

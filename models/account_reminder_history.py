@@ -27,6 +27,8 @@ class AccountReminderHistory(models.Model):
         index=True,
         ondelete="cascade",
     )
+    # Given at creation (see account.reminder.sender._history_values): computed, it
+    # would be an UPDATE of every row after the INSERT.
     company_id = fields.Many2one(
         related="move_id.company_id", store=True, index=True, readonly=True
     )

@@ -211,7 +211,12 @@ class AccountReminderSender(models.AbstractModel):
             )
             customer = (move.company_id.id, move.commercial_partner_id.id)
             by_key[(customer, 0 if grouped else move.id, grouped)] |= move
-        return [(moves, key[2]) for key, moves in by_key.items()]
+        # One prefetch for all the groups: their invoices' fields are read, and
+        # computed, once for all, not group by group.
+        return [
+            (grouped_moves.with_prefetch(moves._prefetch_ids), key[2])
+            for key, grouped_moves in by_key.items()
+        ]
 
     @api.model
     def _live_keys(self, invoices):
@@ -364,7 +369,12 @@ class AccountReminderSender(models.AbstractModel):
         leads = self.env["account.move"].browse(
             group["primary"].id for group in groups if group["per_customer"]
         )
-        self.env.cr.cache[token] = leads._reminder_read_customer_documents()
+        documents = self.env.cr.cache[token] = leads._reminder_read_customer_documents()
+        listed = self.env["account.move"].browse(
+            {move.id for group in groups for move in group["moves"]}
+            | {move.id for invoices, __ in documents.values() for move in invoices}
+        )
+        listed._reminder_ensure_access_tokens()
         try:
             return self._render_buckets(buckets, token)
         finally:
@@ -579,6 +589,7 @@ class AccountReminderSender(models.AbstractModel):
         line = lines.browse(status.cycle_key) & lines
         return {
             "move_id": move.id,
+            "company_id": move.company_id.id,
             "partner_id": move.commercial_partner_id.id,
             "step_id": status.step_id,
             "cycle_line_id": line.id,
