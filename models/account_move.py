@@ -12,6 +12,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, email_normalize, format_amount, format_date
 
 from . import reminder_policy
+from .account_reminder_history import SERVER_ATTEMPTS
 
 _logger = logging.getLogger(__name__)
 
@@ -652,7 +653,7 @@ class AccountMove(models.Model):
                     "residual": money(move.amount_residual, move.currency_id),
                     "reminded": move in reminded,
                     "level": move.reminder_step_id.name if move in reminded else "",
-                    "url": move.get_base_url() + move.get_portal_url(),
+                    "url": move._reminder_portal_url(),
                 }
             )
         credit_lines = []
@@ -683,21 +684,47 @@ class AccountMove(models.Model):
     def _reminder_ensure_access_tokens(self):
         """The portal links of a statement, in one query: get_portal_url() makes a
         missing token with an ORM write per invoice, which recomputes its lines
-        (60 ms each, most of the time of a grouped mail)."""
+        (60 ms each, most of the time of a grouped mail).
+
+        A statement also lists invoices the sender does not hold: one another
+        transaction is changing keeps no token rather than being waited for, or
+        failing the mail (its link then asks the customer to log in).
+        """
         if not self:
             return
-        self.env.cr.execute(
-            SQL(
-                "UPDATE account_move SET access_token = gen_random_uuid()::text"
-                " WHERE id = ANY(%s) AND access_token IS NULL RETURNING id",
-                self.ids,
-            )
-        )
-        changed = self.browse(row[0] for row in self.env.cr.fetchall())
+        try:
+            with self.env.cr.savepoint():
+                self.env.cr.execute(
+                    SQL(
+                        """
+                        UPDATE account_move SET access_token = gen_random_uuid()::text
+                         WHERE id IN (SELECT id FROM account_move
+                                       WHERE id = ANY(%s) AND access_token IS NULL
+                                         FOR NO KEY UPDATE SKIP LOCKED)
+                     RETURNING id
+                        """,
+                        self.ids,
+                    ),
+                    log_exceptions=False,
+                )
+                changed = self.browse(row[0] for row in self.env.cr.fetchall())
+        except (
+            psycopg2.errors.SerializationFailure,
+            psycopg2.errors.LockNotAvailable,
+        ):
+            return
         if changed:
             changed.invalidate_recordset(["access_token"])
             # Read back at once, not statement by statement.
             changed.fetch(["access_token"])
+
+    def _reminder_portal_url(self):
+        """The invoice's portal link, with its token when it has one: never the
+        write get_portal_url() makes for a missing token."""
+        self.ensure_one()
+        if not self.access_token:
+            return self.get_base_url() + self.access_url
+        return self.get_base_url() + self.get_portal_url()
 
     def _reminder_statement_html(self, statement=None):
         """The statement table of a reminder mail, empty for a lone invoice."""
@@ -857,13 +884,21 @@ class AccountMove(models.Model):
                    AND NOT EXISTS (
                        SELECT 1 FROM account_reminder_history h
                         WHERE h.move_id = m.id AND h.step_id = lv.step_id
-                          AND h.cycle_key = lv.cycle_key)
+                          AND h.cycle_key = lv.cycle_key
+                          AND NOT (h.state = 'failed' AND h.server_failure))
+                   AND (SELECT count(*) FROM account_reminder_history h
+                         WHERE h.move_id = m.id AND h.step_id = lv.step_id
+                           AND h.cycle_key = lv.cycle_key AND h.server_failure
+                       ) < %s
               ORDER BY m.company_id, m.commercial_partner_id, m.id
-                """
+                """,
+                SERVER_ATTEMPTS,
             )
         )
         # A step that already failed (no email address, say) is not tried again
         # every night: its follow-up activity is with someone, who sends it by hand.
+        # One the mail server failed (down, refusing) is, a few times: nothing else
+        # would send it again.
         batches, batch, last = [], [], (None, None)
         for move_id, company_id, partner_id in self.env.cr.fetchall():
             # Batches end between customers, so that a customer gets one mail, and
@@ -1342,7 +1377,11 @@ class AccountMove(models.Model):
                 dates=dates,
                 lines=line_ids,
                 checks=checks,
-            )
+            ),
+            # A level another transaction has just written fails here, on purpose:
+            # the job redoes the batch, Odoo retries a user's request. Neither is an
+            # error for the server log.
+            log_exceptions=False,
         )
         if removed:
             cr.execute(

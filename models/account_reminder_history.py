@@ -11,6 +11,12 @@ _logger = logging.getLogger(__name__)
 # and step. A failed one does not count, so that it can be sent again.
 LIVE_STATES = ("queued", "sent", "done")
 FAILED_NOTIFICATIONS = ("bounce", "exception", "canceled")
+# Failures of the mail server, not of the customer's address: a server down or
+# refusing everything would otherwise ask for a follow-up of every reminder.
+SERVER_FAILURES = ("mail_smtp",)
+# Attempts of a step the mail server failed, after which someone follows it up (the
+# daily job sends a step set to "send automatically" again until then).
+SERVER_ATTEMPTS = 3
 
 
 class AccountReminderHistory(models.Model):
@@ -89,6 +95,14 @@ class AccountReminderHistory(models.Model):
         index=True,
     )
     failure_reason = fields.Text(readonly=True)
+    server_failure = fields.Boolean(
+        string="Mail Server Failure",
+        readonly=True,
+        help="The mail server refused the mail or could not be reached: nothing is "
+        "wrong with the customer's address. Nobody is asked to follow it up; the "
+        "next sending sends it again (the daily job's, for a step sent "
+        "automatically).",
+    )
     activity_id = fields.Many2one(
         comodel_name="mail.activity",
         string="Follow-up",
@@ -230,7 +244,12 @@ class AccountReminderHistory(models.Model):
                     )
             today = row.company_id._reminder_today()
             row.sudo().write(
-                {"state": "sent", "done_date": today, "failure_reason": False}
+                {
+                    "state": "sent",
+                    "done_date": today,
+                    "failure_reason": False,
+                    "server_failure": False,
+                }
             )
             status = rows[row.move_id.id]["status"]
             if (
@@ -247,9 +266,23 @@ class AccountReminderHistory(models.Model):
         Move = self.env["account.move"].sudo()
         rows = Move._reminder_read_status(self.move_id.ids)
         changes = {}
+        server = self.browse()
         for row in self:
             was_sent = row.state == "sent"
-            row.sudo().write({"state": "failed", "failure_reason": reasons[row]})
+            on_server = any(
+                n.notification_status in FAILED_NOTIFICATIONS
+                and n.failure_type in SERVER_FAILURES
+                for n in row.notification_ids
+            )
+            if on_server:
+                server |= row
+            row.sudo().write(
+                {
+                    "state": "failed",
+                    "failure_reason": reasons[row],
+                    "server_failure": on_server,
+                }
+            )
             if was_sent:
                 # A bounce after the mail left: the step is to do again.
                 status = rows[row.move_id.id]["status"]
@@ -263,7 +296,30 @@ class AccountReminderHistory(models.Model):
                 if new != status:
                     changes[row.move_id.id] = (status, new)
         Move._reminder_write_statuses(changes)
-        self._reminder_schedule_follow_up()
+        (
+            self - server | server._reminder_out_of_attempts()
+        )._reminder_schedule_follow_up()
+
+    def _reminder_out_of_attempts(self):
+        """The rows whose step the mail server failed ``SERVER_ATTEMPTS`` times."""
+        if not self:
+            return self
+        self.flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT h.id FROM account_reminder_history h
+                 WHERE h.id = ANY(%s) AND (
+                       SELECT count(*) FROM account_reminder_history o
+                        WHERE o.move_id = h.move_id AND o.step_id = h.step_id
+                          AND o.cycle_key IS NOT DISTINCT FROM h.cycle_key
+                          AND o.state = 'failed' AND o.server_failure) >= %s
+                """,
+                self.ids,
+                SERVER_ATTEMPTS,
+            )
+        )
+        return self.browse(row[0] for row in self.env.cr.fetchall())
 
     @api.model
     def _reminder_cancel_queued(self, moves):

@@ -300,10 +300,13 @@ class AccountReminderSender(models.AbstractModel):
     @api.model
     def _error_text(self, error):
         """What went wrong, in a line or two: Odoo's rendering error names the
-        template, its cause says why."""
+        template, its first cause says why."""
         lines = [str(error.args[0] if error.args else error).splitlines()[0]]
-        if error.__cause__ is not None:
-            lines.append(str(error.__cause__).splitlines()[0])
+        cause = error
+        while cause.__cause__ is not None:
+            cause = cause.__cause__
+        if cause is not error:
+            lines.append(f"{type(cause).__name__}: {cause}".splitlines()[0])
         return " - ".join(line for line in lines if line)
 
     @api.model

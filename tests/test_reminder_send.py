@@ -119,6 +119,19 @@ class TestReminderSend(ReminderCommon):
         ):
             self.process_queue()
 
+    def process_queue_with_server_down(self):
+        """The mail queue's run while the mail server cannot be reached."""
+        IrMailServer = type(self.env["ir.mail_server"])
+        with (
+            patch.object(
+                IrMailServer,
+                "connect",
+                side_effect=ConnectionRefusedError(111, "Connection refused"),
+            ),
+            mute_logger("odoo.addons.mail.models.mail_mail"),
+        ):
+            self.process_queue()
+
     def messages_to(self, partner):
         return self.env["mail.message"].search(
             [("partner_ids", "in", partner.ids), ("message_type", "=", "comment")]
@@ -532,6 +545,38 @@ class TestReminderSend(ReminderCommon):
             {"queued"},
         )
 
+    def test_daily_job_goes_on_past_a_template_that_fails(self):
+        self.step_1.auto_send = True
+        customers = self.env["res.partner"]
+        invoices = self.env["account.move"]
+        for index in range(3):
+            customer = self.make_customer(f"Auto {index}", f"auto{index}@example.com")
+            customers |= customer
+            invoices |= self.make_invoice("2023-01-31", 100.0, partner=customer)
+        broken = customers[1]
+        # An expression of the body that fails for one customer only.
+        self.step_1.mail_template_id.body_html = (
+            '<p>Dear <t t-out="object.partner_id.name"/>,'
+            " <t t-out=\"1 / (0 if object.partner_id.name == 'Auto 1' else 1)\"/></p>"
+        )
+        cron = self.env.ref("account_invoice_reminder.ir_cron_invoice_reminder")
+        with (
+            freeze_time("2023-02-01"),
+            mute_logger("odoo.addons.mail.models.mail_render_mixin"),
+        ):
+            cron.method_direct_trigger()
+        self.assertTrue(cron.active)
+        failed = invoices.filtered(lambda m: m.partner_id == broken)
+        self.assertEqual(failed.reminder_history_ids.state, "failed")
+        self.assertIn("ZeroDivisionError", failed.reminder_history_ids.failure_reason)
+        self.assertEqual(failed.reminder_state, "to_do")
+        self.assertEqual(len(failed.activity_ids), 1)
+        self.assertEqual(
+            (invoices - failed).reminder_history_ids.mapped("state"), ["queued"] * 2
+        )
+        for customer in customers - broken:
+            self.assertEqual(len(self.messages_to(customer)), 1)
+
     @freeze_time("2023-02-02")
     def test_a_reminder_sent_meanwhile_stops_only_its_own_mail(self):
         customers, invoices = self.customers_with_tagged_invoices(3)
@@ -611,8 +656,46 @@ class TestReminderSend(ReminderCommon):
         history = invoice.reminder_history_ids
         self.assertEqual(history.state, "failed")
         self.assertTrue(history.failure_reason)
+        # A server refusing the mail may be refusing this mail: someone looks.
+        self.assertFalse(history.server_failure)
         self.assertEqual(self.level(invoice), (self.step_1, "to_do"))
         self.assertEqual(invoice.activity_ids.user_id, controller)
+
+    @freeze_time("2023-02-02")
+    def test_mail_server_down_asks_nobody_to_follow_up_at_first(self):
+        invoice = self.tagged_invoice()
+        for attempt in (1, 2, 3):
+            self.sender._send(invoice)
+            self.process_queue_with_server_down()
+            history = invoice.reminder_history_ids
+            self.assertEqual(history.mapped("state"), ["failed"] * attempt)
+            self.assertTrue(all(history.mapped("server_failure")))
+            self.assertIn("outgoing mail server", history[0].failure_reason)
+            self.assertEqual(self.level(invoice), (self.step_1, "to_do"))
+            # Nothing wrong with the customer: a follow-up only after 3 attempts.
+            self.assertEqual(len(invoice.activity_ids), 1 if attempt == 3 else 0)
+
+    def test_automatic_step_is_sent_again_while_the_mail_server_fails(self):
+        self.step_1.auto_send = True
+        invoice = self.make_invoice("2023-01-31", partner=self.customer)
+        for day in ("2023-02-01", "2023-02-02", "2023-02-03", "2023-02-04"):
+            with freeze_time(day):
+                self.run_job()
+                self.process_queue_with_server_down()
+        history = invoice.reminder_history_ids
+        # Three attempts, one a day, then a follow-up instead of a fourth.
+        self.assertEqual(history.mapped("state"), ["failed"] * 3)
+        self.assertEqual(
+            sorted(history.mapped("date")),
+            [D("2023-02-01"), D("2023-02-02"), D("2023-02-03")],
+        )
+        self.assertEqual(len(invoice.activity_ids), 1)
+        self.assertEqual(self.level(invoice), (self.step_1, "to_do"))
+        # The server is back: the accountant sends it, it leaves, the step is done.
+        with freeze_time("2023-02-05"):
+            self.sender._send(invoice)
+            self.process_queue()
+        self.assertEqual(self.level(invoice), (self.step_1, "done"))
 
     @freeze_time("2023-02-02")
     def test_cancelled_mail_marks_the_reminder_failed(self):
