@@ -76,6 +76,23 @@ class TestReminderAccess(ReminderCommon):
 
     def test_access_matrix(self):
         self._tag()
+        # A reminder already in the history (an earlier one, since failed), and the
+        # invoice still to remind.
+        with freeze_time("2023-02-01"):
+            self.history = self.env["account.reminder.history"].sudo().create(
+                dict(
+                    self.env["account.reminder.sender"]._history_values(
+                        self.invoice,
+                        self.env["account.move"]._reminder_read_status(
+                            self.invoice.ids
+                        )[self.invoice.id]["status"],
+                        self.env["account.move.line"],
+                    ),
+                    channel="email",
+                    state="failed",
+                    failure_reason="an earlier try",
+                )
+            )
         step = self.step_1
         operations = {
             "read steps": lambda u: step.with_user(u).read(["name", "delay_days"]),
@@ -87,6 +104,15 @@ class TestReminderAccess(ReminderCommon):
             "mark done": lambda u: self.invoice.with_user(
                 u
             ).action_reminder_mark_done(),
+            "send": lambda u: (
+                self.env["account.reminder.send"]
+                .with_user(u)
+                .create({"move_ids": [(6, 0, self.invoice.ids)]})
+                .action_send()
+            ),
+            "read history": lambda u: self.history.with_user(u).read(
+                ["state", "step_id", "email_to"]
+            ),
         }
         expected = {
             "manager": dict.fromkeys(operations, ALLOWED),
@@ -96,6 +122,8 @@ class TestReminderAccess(ReminderCommon):
                 "create steps": REFUSED,
                 "see levels": ALLOWED,
                 "mark done": ALLOWED,
+                "send": ALLOWED,
+                "read history": ALLOWED,
             },
             "auditor": {
                 "read steps": ALLOWED,
@@ -103,6 +131,8 @@ class TestReminderAccess(ReminderCommon):
                 "create steps": REFUSED,
                 "see levels": ALLOWED,
                 "mark done": REFUSED,
+                "send": REFUSED,
+                "read history": ALLOWED,
             },
             "internal": dict.fromkeys(operations, REFUSED),
             "portal": dict.fromkeys(operations, REFUSED),
@@ -118,6 +148,8 @@ class TestReminderAccess(ReminderCommon):
         # Every refused operation left the data as it was.
         self.assertEqual(self.step_1.delay_days, 0)
         self.assertEqual(self.invoice.reminder_state, "to_do")
+        self.assertEqual(self.invoice.reminder_history_ids, self.history)
+        self.assertFalse(self.env["mail.mail"].search([("model", "=", "account.move")]))
 
     def test_mark_done_by_billing_user(self):
         self._tag()
@@ -149,6 +181,77 @@ class TestReminderAccess(ReminderCommon):
                         )
                     )
                 )
+
+    def test_other_company_history_and_bulk_screen_stay_hidden(self):
+        other = self.setup_other_company()["company"]
+        customer = self.env["res.partner"].create(
+            {"name": "Client B", "email": "b@example.com"}
+        )
+        theirs = self.make_invoice("2023-01-31", company=other, partner=customer)
+        ours = self.make_invoice(
+            "2023-01-31",
+            partner=self.env["res.partner"].create(
+                {"name": "Client A", "email": "a@example.com"}
+            ),
+        )
+        with freeze_time("2023-02-01"):
+            self.run_job()
+            self.env["account.reminder.sender"]._send(theirs | ours)
+        theirs_history = theirs.reminder_history_ids
+        self.assertEqual(len(theirs_history), 1)
+        for role in ("manager", "billing", "auditor"):
+            user = self.users[role]
+            with self.subTest(role=role):
+                History = self.env["account.reminder.history"].with_user(user)
+                self.assertEqual(
+                    History.search([]).company_id, self.company, "history menu"
+                )
+                self.assertFalse(
+                    self._allowed(
+                        lambda h=theirs_history, u=user: h.with_user(u).read(["state"])
+                    )
+                )
+        # The bulk screen proposes the user's own company's invoices only, and
+        # refuses the other company's when they are given.
+        billing = self.users["billing"]
+        with freeze_time("2023-02-02"):
+            self.set_level_to_do(theirs | ours)
+            wizard = self.env["account.reminder.send"].with_user(billing).create({})
+            self.assertIn(ours, wizard.move_ids)
+            self.assertNotIn(theirs, wizard.move_ids)
+            self.assertFalse(
+                self._allowed(
+                    lambda: (
+                        self.env["account.reminder.send"]
+                        .with_user(billing)
+                        .create({"move_ids": [(6, 0, theirs.ids)]})
+                        .action_send()
+                    )
+                )
+            )
+        self.assertEqual(len(theirs.reminder_history_ids), 1)
+
+    def set_level_to_do(self, invoices):
+        """Put the invoices' step back to do, as after a bounce."""
+        Move = self.env["account.move"]
+        rows = Move._reminder_read_status(invoices.ids)
+        changes = {}
+        for invoice in invoices:
+            old = rows[invoice.id]["status"]
+            changes[invoice.id] = (
+                old,
+                old.__class__(
+                    step_id=old.step_id,
+                    state="to_do",
+                    last_date=None,
+                    cycle_key=old.cycle_key,
+                    done_step_ids=frozenset(),
+                ),
+            )
+        Move._reminder_write_statuses(changes)
+        self.env["account.reminder.history"].sudo().search(
+            [("move_id", "in", invoices.ids)]
+        ).write({"state": "failed", "failure_reason": "bounced"})
 
     def test_portal_user_sees_no_reminder_field(self):
         fields = self.env["account.move"].with_user(self.users["portal"]).fields_get()

@@ -152,6 +152,27 @@ class TestReminderStep(ReminderCommon):
         self.assertEqual(self.step_2.delay_days, 30)  # nothing lost
         self.assertFalse(self.Step.search([("name", "=", "Late")]))
 
+    def test_import_with_wrong_trigger_date_or_days_is_refused(self):
+        fields = ["name", "sequence", "trigger_basis", "delay_days"]
+        before = self.Step.search_count([])
+        for row, error in (
+            (["Relance 4", "40", "after_payment", "30"], "after_payment"),
+            (["Relance 4", "40", "due_date", "thirty"], "thirty"),
+            (["Relance 4", "40", "due_date", "-3"], "cannot be negative"),
+        ):
+            with self.subTest(row=row):
+                result = self.Step.load(fields, [row])
+                self.assertFalse(result["ids"])
+                messages = " ".join(m["message"] for m in result["messages"])
+                self.assertIn(error, messages)
+                self.assertEqual(
+                    {m["type"] for m in result["messages"]}, {"error"}, messages
+                )
+        # A good row goes in: the refusals were about the values only.
+        result = self.Step.load(fields, [["Relance 4", "40", "due_date", "60"]])
+        self.assertEqual(len(result["ids"]), 1, result["messages"])
+        self.assertEqual(self.Step.search_count([]), before + 1)
+
     def test_template_of_another_model_is_refused(self):
         partner_template = self.env["mail.template"].create(
             {
