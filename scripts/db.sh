@@ -53,3 +53,23 @@ odoo_key() {
         || sha256sum "$ODOO_SRC/odoo/release.py" | cut -c1-40)
     printf '%s %s' "$commit" "$*" | sha256sum | cut -c1-10
 }
+
+# The template of the test databases (Odoo's "account" with English, French and
+# German loaded, no demo data), built once and reused; prints its name.
+test_template() {
+    local tmpl
+    tmpl="reminder_tmpl_$(odoo_key account en_US,fr_FR,de_DE without-demo)"
+    (
+        # Whoever comes second waits for the template the first one is building.
+        flock 9
+        if ! db_exists "$tmpl"; then
+            log "Building the test template database $tmpl (Odoo 'account', English, French and German; about 90 s, reused later)"
+            db_drop "${tmpl}_build"
+            "$REPO_ROOT/scripts/odoo" -d "${tmpl}_build" -i account \
+                --load-language=en_US,fr_FR,de_DE --without-demo=all --stop-after-init \
+                --log-level=warn >&2 || exit 1
+            db_rename "${tmpl}_build" "$tmpl"
+        fi
+    ) 9>"${TMPDIR:-/tmp}/$tmpl.lock" || return 1
+    printf '%s\n' "$tmpl"
+}
