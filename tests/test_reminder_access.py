@@ -79,18 +79,22 @@ class TestReminderAccess(ReminderCommon):
         # A reminder already in the history (an earlier one, since failed), and the
         # invoice still to remind.
         with freeze_time("2023-02-01"):
-            self.history = self.env["account.reminder.history"].sudo().create(
-                dict(
-                    self.env["account.reminder.sender"]._history_values(
-                        self.invoice,
-                        self.env["account.move"]._reminder_read_status(
-                            self.invoice.ids
-                        )[self.invoice.id]["status"],
-                        self.env["account.move.line"],
-                    ),
-                    channel="email",
-                    state="failed",
-                    failure_reason="an earlier try",
+            self.history = (
+                self.env["account.reminder.history"]
+                .sudo()
+                .create(
+                    dict(
+                        self.env["account.reminder.sender"]._history_values(
+                            self.invoice,
+                            self.env["account.move"]._reminder_read_status(
+                                self.invoice.ids
+                            )[self.invoice.id]["status"],
+                            self.env["account.move.line"],
+                        ),
+                        channel="email",
+                        state="failed",
+                        failure_reason="an earlier try",
+                    )
                 )
             )
         step = self.step_1

@@ -106,31 +106,24 @@ class TestReminderSend(ReminderCommon):
         self.commit()
         return mails
 
-    def process_queue_with_smtp_refusing(self):
-        """The mail queue's run while the mail server refuses every mail."""
+    def process_queue_failing(self, method, error):
+        """The mail queue's run while the mail server's ``method`` raises ``error``."""
         IrMailServer = type(self.env["ir.mail_server"])
         with (
-            patch.object(
-                IrMailServer,
-                "send_email",
-                side_effect=smtplib.SMTPDataError(554, b"refused"),
-            ),
+            patch.object(IrMailServer, method, side_effect=error),
             mute_logger("odoo.addons.mail.models.mail_mail"),
         ):
             self.process_queue()
 
+    def process_queue_with_smtp_refusing(self):
+        """The mail queue's run while the mail server refuses every mail."""
+        self.process_queue_failing("send_email", smtplib.SMTPDataError(554, b"refused"))
+
     def process_queue_with_server_down(self):
         """The mail queue's run while the mail server cannot be reached."""
-        IrMailServer = type(self.env["ir.mail_server"])
-        with (
-            patch.object(
-                IrMailServer,
-                "connect",
-                side_effect=ConnectionRefusedError(111, "Connection refused"),
-            ),
-            mute_logger("odoo.addons.mail.models.mail_mail"),
-        ):
-            self.process_queue()
+        self.process_queue_failing(
+            "connect", ConnectionRefusedError(111, "Connection refused")
+        )
 
     def messages_to(self, partner):
         return self.env["mail.message"].search(
