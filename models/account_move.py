@@ -773,6 +773,13 @@ class AccountMove(models.Model):
         try:
             with self.env.cr.savepoint():
                 moves._reminder_refresh()
+        except psycopg2.errors.SerializationFailure:
+            # The daily job wrote these levels meanwhile; it sees the payment next.
+            _logger.info(
+                "Invoice reminders: invoices %s changed meanwhile; the daily job will "
+                "refresh them",
+                moves.ids,
+            )
         except Exception:  # noqa: BLE001 - never fail the user's payment for a tag
             _logger.exception(
                 "Invoice reminders: could not refresh invoices %s; the daily job will",
@@ -787,7 +794,9 @@ class AccountMove(models.Model):
             plan = company._reminder_plan()
             for start in range(0, len(moves), REMINDER_BATCH_SIZE):
                 batch = moves[start : start + REMINDER_BATCH_SIZE]
-                env["account.move"]._reminder_run_batch(batch.ids, plan, stats)
+                env["account.move"]._reminder_run_batch(
+                    batch.ids, plan, stats, own_transaction=False
+                )
         return stats
 
     # ------------------------------------------------------------------ daily job
@@ -920,6 +929,10 @@ class AccountMove(models.Model):
             try:
                 with self.env.cr.savepoint():
                     mails += sender._send(self.browse(ids))["mails"]
+            except psycopg2.errors.SerializationFailure:
+                # Invoices changed meanwhile by another transaction: the next run
+                # sends them, with what they are then.
+                _logger.info("Invoice reminders: automatic sending postponed")
             except Exception:  # noqa: BLE001 - the next batches are still sent
                 _logger.exception("Invoice reminders: automatic sending failed")
             self._reminder_commit()
@@ -1036,11 +1049,17 @@ class AccountMove(models.Model):
         return changing
 
     @api.model
-    def _reminder_run_batch(self, ids, plan, stats):
+    def _reminder_run_batch(self, ids, plan, stats, own_transaction=True):
         """Decide and write the status of invoices ``ids``; return those to retry.
 
         The number of queries does not depend on the number of invoices: one read
         that locks, at most three writes and one look for queued mails.
+
+        :param own_transaction: the caller (the daily job) owns the transaction and
+            commits after each batch: a concurrent update rolls it back and the
+            batch is tried again. Otherwise (a sending, a payment at commit time) the
+            error goes to the caller, whose work a rollback here would lose; Odoo
+            runs a user's request again after it.
         """
         cr = self.env.cr
         try:
@@ -1082,6 +1101,8 @@ class AccountMove(models.Model):
         ):
             # An invoice changed by a transaction committed since this one started:
             # the batch is redone later in a new transaction, with fresh data.
+            if not own_transaction:
+                raise
             _logger.info("Invoice reminders: batch postponed after a concurrent update")
             self._reminder_rollback()
             return list(ids)

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+import psycopg2.errors
 from freezegun import freeze_time
 
 from odoo import SUPERUSER_ID, Command, api
@@ -121,3 +122,34 @@ class TestReminderConcurrency(BaseCase):
             list(result["left_out"].values()), ["being changed by another user"]
         )
         self.assertEqual(history, 0)
+
+    @freeze_time("2023-02-10")
+    def test_refresh_meeting_a_concurrent_update_leaves_the_callers_work(self):
+        """A sending or a payment refreshes its invoices within its own transaction:
+        a level another transaction committed meanwhile fails the refresh, for the
+        caller (Odoo runs a request again), and never rolls back the caller's work."""
+        with self.registry.cursor() as cr:
+            env = self._env(cr)
+            partner = env["res.partner"].browse(self.partner_id)
+            partner.ref = "written by the caller"
+            env.flush_all()
+            # Tagged and committed by another transaction, after this one began.
+            with self.registry.cursor() as other:
+                self._env(other)["account.move"]._cron_invoice_reminder()
+                other.commit()
+            invoice = env["account.move"].browse(self.invoice_id)
+            with (
+                self.assertRaises(psycopg2.errors.SerializationFailure),
+                mute_logger(JOB_LOGGER),
+            ):
+                invoice._reminder_refresh()
+            cr.execute("SELECT ref FROM res_partner WHERE id = %s", [self.partner_id])
+            ref = cr.fetchone()[0]
+            cr.rollback()
+        self.assertEqual(ref, "written by the caller")
+        with self.registry.cursor() as cr:
+            cr.execute(
+                "DELETE FROM account_reminder_level WHERE move_id = %s",
+                [self.invoice_id],
+            )
+            cr.commit()
