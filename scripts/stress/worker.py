@@ -75,8 +75,11 @@ def send():
     """Bulk sending of everything to remind, one mail per customer, as from the
     list of invoices."""
     mark("started")
+    attempts = 0
 
     def bulk_send():
+        nonlocal attempts
+        attempts += 1
         moves = env["account.move"].search([("reminder_state", "=", "to_do")])
         return env["account.reminder.sender"]._send(moves, per_customer=True)
 
@@ -89,6 +92,7 @@ def send():
         "reminded": sent["reminded"].ids,
         "failed": sent["failed"].ids,
         "left_out": len(sent["left_out"]),
+        "attempts": attempts,
     }
 
 
