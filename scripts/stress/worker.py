@@ -7,6 +7,7 @@
 import json
 import os
 import sys
+import time
 from datetime import date
 
 import psycopg2
@@ -25,6 +26,8 @@ result = {"action": ACTION, "pid": os.getpid()}
 
 def mark(name):
     """A file the driver waits for: the process has reached ``name``."""
+    if name == "started":
+        result["started"] = time.perf_counter()
     path = os.environ.get("STRESS_MARK")
     if path:
         with open(f"{path}.{name}", "w") as done:
@@ -140,5 +143,8 @@ ACTIONS = {
 barrier()
 for step in ACTION.split("+"):
     ACTIONS[step]()
+# How long the work took, from its mark: the window in which the driver kills.
+if "started" in result:
+    result["work_seconds"] = time.perf_counter() - result.pop("started")
 with open(OUT, "w") as out:
     json.dump(result, out)
