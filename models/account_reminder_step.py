@@ -56,6 +56,7 @@ class AccountReminderStep(models.Model):
     )
     auto_send = fields.Boolean(
         string="Send Automatically",
+        default=lambda self: self.env.company.reminder_auto_send,
         help="The daily job sends this step's mail itself once it tags an invoice, "
         "through the mail queue. Off: an accountant sends it.",
     )
@@ -114,6 +115,12 @@ class AccountReminderStep(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        # The default above reads the current company; a step created for another
+        # one takes that company's setting.
+        for vals in vals_list:
+            if "auto_send" not in vals and vals.get("company_id"):
+                company = self.env["res.company"].browse(vals["company_id"])
+                vals["auto_send"] = company.reminder_auto_send
         steps = super().create(vals_list)
         steps.company_id._reminder_request_full_scan()
         return steps

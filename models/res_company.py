@@ -4,6 +4,8 @@ import pytz
 
 from odoo import api, fields, models
 
+from odoo.addons.base.models.res_partner import _tz_get
+
 from . import reminder_policy
 
 # Once a week the daily job looks at every open invoice, in case one changed without
@@ -42,6 +44,19 @@ class ResCompany(models.Model):
         "salesperson. Empty: the administrator.",
     )
 
+    reminder_auto_send = fields.Boolean(
+        string="Send New Steps Automatically",
+        help='Default of "Send Automatically" for the reminder steps created from '
+        "now on; existing steps keep theirs.",
+    )
+    reminder_tz = fields.Selection(
+        selection=_tz_get,
+        string="Reminder Time Zone",
+        help='The time zone that decides what "today" is for the reminders. '
+        "Empty: the company's own time zone, else that of its country when it has "
+        "only one (Europe/Paris for France), else UTC.",
+    )
+
     @api.model_create_multi
     def create(self, vals_list):
         companies = super().create(vals_list)
@@ -51,12 +66,13 @@ class ResCompany(models.Model):
     def _reminder_timezone(self):
         """Time zone that decides what "today" is for the company's reminders.
 
-        The company's own time zone when set, else that of its country when the
-        country has only one (Europe/Paris for France), else UTC. Never the user's
-        or the context's: the job must give the same result whoever runs it.
+        The one chosen in the settings, else the company's own time zone, else that
+        of its country when the country has only one (Europe/Paris for France), else
+        UTC. Never the user's or the context's: the job must give the same result
+        whoever runs it.
         """
         self.ensure_one()
-        tz_name = self.partner_id.tz
+        tz_name = self.reminder_tz or self.partner_id.tz
         if not tz_name and self.country_id:
             country_zones = pytz.country_timezones.get(self.country_id.code, [])
             if len(country_zones) == 1:
@@ -67,9 +83,14 @@ class ResCompany(models.Model):
             return pytz.utc
 
     def write(self, vals):
+        # A new time zone may move "today" by a day: every invoice may change. Only
+        # on a real change: the settings screen writes back every value it shows.
+        rules = {"reminder_min_amount", "reminder_tz"}.intersection(vals)
+        changed = self.filtered(
+            lambda company: any(company[name] != vals[name] for name in rules)
+        )
         res = super().write(vals)
-        if "reminder_min_amount" in vals:
-            self._reminder_request_full_scan()
+        changed._reminder_request_full_scan()
         return res
 
     def _reminder_request_full_scan(self):

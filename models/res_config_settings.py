@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResConfigSettings(models.TransientModel):
@@ -15,3 +15,21 @@ class ResConfigSettings(models.TransientModel):
     reminder_credit_controller_id = fields.Many2one(
         related="company_id.reminder_credit_controller_id", readonly=False
     )
+    reminder_auto_send = fields.Boolean(
+        related="company_id.reminder_auto_send", readonly=False
+    )
+    reminder_tz = fields.Selection(related="company_id.reminder_tz", readonly=False)
+    reminder_today = fields.Date(
+        string="Today for the Reminders",
+        compute="_compute_reminder_today",
+        help="The date the daily job takes as today, in the time zone above.",
+    )
+
+    @api.depends("reminder_tz", "company_id")
+    def _compute_reminder_today(self):
+        for settings in self:
+            # The company as it would be saved: the time zone shown may be unsaved.
+            company = settings.company_id.with_context(tz=False)
+            settings.reminder_today = company.new(
+                {"reminder_tz": settings.reminder_tz}, origin=company
+            )._reminder_today()

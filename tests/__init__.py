@@ -8,6 +8,7 @@ from . import (
     test_reminder_properties,
     test_reminder_refresh,
     test_reminder_send,
+    test_reminder_settings,
     test_reminder_step,
     test_reminder_volume,
 )
