@@ -1,4 +1,5 @@
 from . import (
+    test_late_payment,
     test_reminder_access,
     test_reminder_bench,
     test_reminder_concurrency,
