@@ -1,7 +1,9 @@
 from . import (
     account_move,
+    account_move_line,
     account_reminder_history,
     account_reminder_level,
+    account_reminder_reference_rate,
     account_reminder_sender,
     account_reminder_step,
     ir_module_module,

@@ -1,17 +1,18 @@
 import logging
 import threading
 import time
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from datetime import date
+from decimal import Decimal
 
 import psycopg2.errors
 from markupsafe import Markup
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL, email_normalize, format_amount, format_date
+from odoo.tools import SQL, email_normalize, format_amount, format_date, formatLang
 
-from . import reminder_policy
+from . import late_payment, reminder_policy
 from .account_reminder_history import SERVER_ATTEMPTS
 
 _logger = logging.getLogger(__name__)
@@ -52,6 +53,11 @@ REMINDER_TRIGGER_FIELDS = {
     "reminder_pause_reason",
     "reminder_pause_until",
 }
+
+# What an invoice owes under the French late-payment law on a day, not charged yet:
+# penalties (invoice currency) from ``start`` to ``day``, the indemnity (company
+# currency), the rate of ``day`` (None when unknown) and why there are none, if so.
+LateFees = namedtuple("LateFees", "penalty indemnity rate start day note")
 
 # The installments still open on an invoice: its receivable lines not reconciled.
 _OPEN_INSTALLMENT_SQL = SQL(
@@ -156,6 +162,8 @@ class AccountMove(models.Model):
         help="Never remind this invoice. To stop the reminders of all the invoices "
         "of a customer, set it on the customer.",
     )
+    # Indexed for the few paused invoices: "is this customer in insolvency
+    # proceedings" is asked of every invoice whose late fees are computed.
     reminder_pause_reason = fields.Selection(
         selection=[
             ("dispute", "Dispute"),
@@ -165,6 +173,7 @@ class AccountMove(models.Model):
         ],
         string="Reminders Paused",
         groups=REMINDER_GROUPS,
+        index="btree_not_null",
         copy=False,
         tracking=True,
         help="While paused, the invoice is not reminded; afterwards it resumes at the "
@@ -184,6 +193,35 @@ class AccountMove(models.Model):
         string="Reminder History",
         groups=REMINDER_GROUPS,
         readonly=True,
+    )
+
+    reminder_penalty_amount = fields.Monetary(
+        string="Late-Payment Penalties",
+        groups=REMINDER_GROUPS,
+        compute="_compute_reminder_late_fees",
+        currency_field="currency_id",
+        help="Penalties owed as of today for the days late not charged yet (Code de "
+        "commerce L441-10), per installment and period of unpaid amount.",
+    )
+    reminder_indemnity_amount = fields.Monetary(
+        string="Recovery Indemnity",
+        groups=REMINDER_GROUPS,
+        compute="_compute_reminder_late_fees",
+        currency_field="company_currency_id",
+        help="The fixed indemnity for recovery costs (D441-5), owed once per invoice "
+        "paid late, when not charged yet.",
+    )
+    reminder_penalty_rate = fields.Float(
+        string="Penalty Rate (%)",
+        digits=(5, 3),
+        groups=REMINDER_GROUPS,
+        compute="_compute_reminder_late_fees",
+        help="The annual rate of today's late days.",
+    )
+    reminder_late_fees_note = fields.Char(
+        string="Late-Payment Fees",
+        groups=REMINDER_GROUPS,
+        compute="_compute_reminder_late_fees",
     )
 
     # ------------------------------------------------------------------ computes
@@ -733,6 +771,348 @@ class AccountMove(models.Model):
             return Markup()
         return self.env["ir.qweb"]._render(
             "account_invoice_reminder.reminder_statement", {"statement": statement}
+        )
+
+    # ------------------------------------------------------------------ late fees
+
+    @api.depends(
+        "state",
+        "payment_state",
+        "line_ids.amount_residual",
+        "commercial_partner_id",
+        "reminder_pause_reason",
+    )
+    def _compute_reminder_late_fees(self):
+        fees = self._origin._reminder_late_fees()
+        for move in self:
+            fee = fees.get(move._origin.id)
+            move.reminder_penalty_amount = fee.penalty if fee else 0.0
+            move.reminder_indemnity_amount = fee.indemnity if fee else 0.0
+            move.reminder_penalty_rate = (fee.rate or 0.0) if fee else 0.0
+            move.reminder_late_fees_note = fee.note if fee else False
+
+    def _reminder_late_fees(self, on=None):
+        """``{invoice id: LateFees}`` as of ``on`` (default: each company's today)
+        for these customer invoices, in five queries whatever their number."""
+        invoices = self.filtered(
+            lambda m: (
+                isinstance(m.id, int)
+                and m.move_type == "out_invoice"
+                and m.state == "posted"
+            )
+        )
+        if not invoices:
+            return {}
+        installments = invoices._reminder_read_installment_payments()
+        charged = invoices._reminder_read_charged_fees()
+        insolvent = invoices._reminder_insolvent_customers(on)
+        table = self.env["account.reminder.reference.rate"]._reminder_table()
+        result = {}
+        for move in invoices:
+            day = on or move.company_id._reminder_today()
+            customer = move.commercial_partner_id
+            note = False
+            if customer.reminder_consumer:
+                note = self.env._("Consumer: no late-payment fees.")
+            elif (move.company_id.id, customer.id) in insolvent:
+                note = self.env._("Insolvency proceedings: no late-payment fees.")
+            if note:
+                result[move.id] = LateFees(0.0, 0.0, None, None, day, note)
+                continue
+            rule = move._reminder_penalty_rule(table)
+            parts = installments.get(move.id, [])
+            until, indemnity_charged = charged.get(move.id, (None, False))
+            precision = Decimal(str(move.currency_id.rounding))
+            try:
+                penalty = late_payment.penalties(parts, day, rule, until, precision)
+                periods = [
+                    p
+                    for part in parts
+                    for p in late_payment.periods(part, day, rule, until)
+                ]
+            except late_payment.MissingRate as missing:
+                penalty, periods = Decimal(0), []
+                note = self.env._(
+                    "No reference rate for the half-year starting %(date)s: add it to "
+                    "the reference rates to compute the penalties.",
+                    date=format_date(self.env, missing.half_year),
+                )
+            try:
+                rate = float(late_payment.rate_of(rule, day))
+            except late_payment.MissingRate:
+                rate = None
+            indemnity = Decimal(0)
+            if not indemnity_charged:
+                indemnity = late_payment.indemnity(
+                    parts, day, Decimal(str(move.company_id.reminder_indemnity_amount))
+                )
+            start = min((p.start for p in periods), default=None)
+            result[move.id] = LateFees(
+                float(penalty), float(indemnity), rate, start, day, note
+            )
+        return result
+
+    def _reminder_penalty_rule(self, table):
+        """How the penalty rate of this invoice's days is found."""
+        self.ensure_one()
+        customer, company = self.commercial_partner_id, self.company_id
+        contract = None
+        if customer.reminder_penalty_rate:
+            contract = customer.reminder_penalty_rate
+        elif company.reminder_penalty_rule == "contract":
+            contract = company.reminder_penalty_rate
+        points = (
+            company.reminder_public_penalty_points
+            if customer.reminder_public_buyer
+            else company.reminder_penalty_points
+        )
+        return late_payment.Rule(
+            reference_rates=tuple((start, Decimal(str(rate))) for start, rate in table),
+            points=Decimal(str(points)),
+            contract_rate=None if contract is None else Decimal(str(contract)),
+        )
+
+    def _reminder_read_installment_payments(self):
+        """``{invoice id: [late_payment.Installment]}``: each receivable line with
+        what reconciled it and when (payments and credit notes alike), in the
+        invoice currency."""
+        self.env["account.move.line"].flush_model(
+            ["move_id", "display_type", "date_maturity", "amount_currency"]
+        )
+        self.env["account.partial.reconcile"].flush_model(
+            ["debit_move_id", "max_date", "debit_amount_currency"]
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT l.move_id, l.id, l.date_maturity, l.amount_currency,
+                       p.max_date, p.debit_amount_currency
+                  FROM account_move_line l
+             LEFT JOIN account_partial_reconcile p ON p.debit_move_id = l.id
+                 WHERE l.move_id = ANY(%s) AND l.display_type = 'payment_term'
+                       AND l.amount_currency > 0
+              ORDER BY l.move_id, l.date_maturity, l.id, p.max_date
+                """,
+                self.ids,
+            )
+        )
+        lines = {}
+        for move_id, line_id, due, amount, paid_on, paid in self.env.cr.fetchall():
+            line = lines.setdefault(line_id, (move_id, due, amount, []))
+            if paid_on and paid:
+                line[3].append((paid_on, _decimal(paid)))
+        result = defaultdict(list)
+        for move_id, due, amount, payments in lines.values():
+            result[move_id].append(
+                late_payment.Installment(due, _decimal(amount), tuple(payments))
+            )
+        return result
+
+    def _reminder_read_charged_fees(self):
+        """``{invoice id: (penalties charged until, indemnity charged)}`` from the
+        lines of fee invoices not cancelled."""
+        self.env["account.move.line"].flush_model(
+            ["reminder_fee_origin_id", "reminder_fee_kind", "reminder_fee_until"]
+        )
+        self.env["account.move"].flush_model(["state"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT l.reminder_fee_origin_id,
+                       MAX(l.reminder_fee_until) FILTER (
+                           WHERE l.reminder_fee_kind = 'penalty'),
+                       BOOL_OR(l.reminder_fee_kind = 'indemnity')
+                  FROM account_move_line l
+                  JOIN account_move m ON m.id = l.move_id
+                 WHERE l.reminder_fee_origin_id = ANY(%s) AND m.state != 'cancel'
+              GROUP BY l.reminder_fee_origin_id
+                """,
+                self.ids,
+            )
+        )
+        return {row[0]: (row[1], row[2]) for row in self.env.cr.fetchall()}
+
+    def _reminder_insolvent_customers(self, on=None):
+        """(company id, customer id) of these invoices' customers in insolvency
+        proceedings: one of their invoices is paused for it."""
+        self.env["account.move"].flush_model(
+            ["reminder_pause_reason", "reminder_pause_until", "commercial_partner_id"]
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT DISTINCT m.company_id, m.commercial_partner_id,
+                       m.reminder_pause_until
+                  FROM account_move m
+                 WHERE m.reminder_pause_reason = 'insolvency'
+                       AND m.commercial_partner_id = ANY(%s)
+                """,
+                self.commercial_partner_id.ids,
+            )
+        )
+        result = set()
+        companies = {company.id: company for company in self.company_id}
+        for company_id, customer_id, until in self.env.cr.fetchall():
+            company = companies.get(company_id)
+            if not company:
+                continue
+            day = on or company._reminder_today()
+            if until is None or until >= day:
+                result.add((company_id, customer_id))
+        return result
+
+    def action_reminder_invoice_late_fees(self):
+        """Create in draft the invoice of the late-payment penalties and recovery
+        indemnity not charged yet on these invoices."""
+        fees = self._reminder_late_fees()
+        groups = defaultdict(list)
+        for move in self:
+            fee = fees.get(move.id)
+            if fee and (
+                not move.currency_id.is_zero(fee.penalty)
+                or not move.company_currency_id.is_zero(fee.indemnity)
+            ):
+                key = (move.company_id, move.commercial_partner_id, move.currency_id)
+                groups[key].append((move, fee))
+        if not groups:
+            notes = sorted({fee.note for fee in fees.values() if fee.note})
+            raise UserError(
+                self.env._(
+                    "There are no late-payment fees left to charge on %(invoices)s: "
+                    "not paid late, or already charged up to today. %(why)s",
+                    invoices=", ".join(self.mapped("display_name")),
+                    why=" ".join(notes),
+                ).strip()
+            )
+        penalty_product = self.env.ref(
+            "account_invoice_reminder.product_late_payment_penalty"
+        )
+        indemnity_product = self.env.ref(
+            "account_invoice_reminder.product_recovery_indemnity"
+        )
+        vals_list = []
+        for (company, customer, currency), items in groups.items():
+            # The lines read in the customer's language, as the invoice does.
+            env = self.with_context(lang=customer.lang or self.env.lang).env
+            lines = []
+            for move, fee in items:
+                if not currency.is_zero(fee.penalty):
+                    lines.append(
+                        Command.create(
+                            {
+                                "product_id": penalty_product.id,
+                                "name": env._(
+                                    "Late-payment penalties on %(invoice)s from "
+                                    "%(start)s to %(end)s",
+                                    invoice=move.name,
+                                    start=format_date(env, fee.start),
+                                    end=format_date(env, fee.day),
+                                ),
+                                "quantity": 1,
+                                "price_unit": fee.penalty,
+                                "tax_ids": [Command.clear()],
+                                "reminder_fee_origin_id": move.id,
+                                "reminder_fee_kind": "penalty",
+                                "reminder_fee_until": fee.day,
+                            }
+                        )
+                    )
+                if not company.currency_id.is_zero(fee.indemnity):
+                    lines.append(
+                        Command.create(
+                            {
+                                "product_id": indemnity_product.id,
+                                "name": env._(
+                                    "Fixed recovery indemnity on %(invoice)s",
+                                    invoice=move.name,
+                                ),
+                                "quantity": 1,
+                                "price_unit": company.currency_id._convert(
+                                    fee.indemnity, currency, company, fee.day
+                                ),
+                                "tax_ids": [Command.clear()],
+                                "reminder_fee_origin_id": move.id,
+                                "reminder_fee_kind": "indemnity",
+                            }
+                        )
+                    )
+            vals_list.append(
+                {
+                    "move_type": "out_invoice",
+                    "company_id": company.id,
+                    "partner_id": items[0][0].partner_id.id,
+                    "currency_id": currency.id,
+                    "invoice_origin": ", ".join(move.name for move, __ in items),
+                    "invoice_line_ids": lines,
+                }
+            )
+        invoices = self.env["account.move"].create(vals_list)
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account.action_move_out_invoice_type"
+        )
+        if len(invoices) == 1:
+            action.update(views=[(False, "form")], res_id=invoices.id)
+        else:
+            action["domain"] = [("id", "in", invoices.ids)]
+        return action
+
+    def _reminder_late_fees_html(self, statement=None):
+        """The late-payment fees of a reminder mail, when its step shows them: the
+        legal notice and, per invoice listed, the penalties and indemnity owed."""
+        statement = statement or self._reminder_statement()
+        moves = self.browse([line["move"].id for line in statement["lines"]])
+        reminded = self.browse(
+            [line["move"].id for line in statement["lines"] if line["reminded"]]
+        )
+        if not any(reminded.reminder_step_id.mapped("show_late_fees")):
+            return Markup()
+        lang = self.env.lang
+        fees = moves.sudo()._reminder_late_fees()
+        rows = []
+        for move in moves:
+            fee = fees.get(move.id)
+            if not fee or (
+                move.currency_id.is_zero(fee.penalty)
+                and move.company_currency_id.is_zero(fee.indemnity)
+            ):
+                continue
+            rows.append(
+                {
+                    "name": move.name,
+                    "days": move.reminder_days_overdue,
+                    "rate": formatLang(self.env, fee.rate, digits=2)
+                    if fee.rate
+                    else "",
+                    "penalty": format_amount(
+                        self.env, fee.penalty, move.currency_id, lang_code=lang
+                    ),
+                    "indemnity": format_amount(
+                        self.env,
+                        fee.indemnity,
+                        move.company_currency_id,
+                        lang_code=lang,
+                    ),
+                }
+            )
+        if not rows:
+            return Markup()
+        # One sentence for the translator, not three pieces around the values.
+        intro = self.env._(
+            "In accordance with article L441-10 of the French Commercial Code, any "
+            "late payment makes late-payment penalties due, together with a fixed "
+            "indemnity of %(indemnity)s for recovery costs (article D441-5). As of "
+            "%(date)s, they amount to:",
+            indemnity=format_amount(
+                self.env,
+                self.company_id.reminder_indemnity_amount,
+                self.company_id.currency_id,
+                lang_code=lang,
+            ),
+            date=format_date(self.env, next(iter(fees.values())).day, lang_code=lang),
+        )
+        return self.env["ir.qweb"]._render(
+            "account_invoice_reminder.reminder_late_fees",
+            {"rows": rows, "intro": intro},
         )
 
     # ------------------------------------------------------------------ right away
@@ -1440,3 +1820,8 @@ class AccountMove(models.Model):
                 "reminder_tag",
             ]
         )
+
+
+def _decimal(amount):
+    """A float amount of the database as the Decimal it stands for (cents exact)."""
+    return Decimal(repr(round(amount, 6)))

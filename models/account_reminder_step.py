@@ -12,11 +12,12 @@ RULE_FIELDS = {"sequence", "trigger_basis", "delay_days", "active", "company_id"
 # Ten years: beyond that a delay is a typing error, and dates would overflow.
 MAX_DELAY_DAYS = 3650
 
-# The steps every company starts with: (name, template xml id, trigger basis, days).
+# The steps every company starts with: (name, template xml id, trigger basis, days,
+# whether the mail states the late-payment fees: the formal last one does).
 DEFAULT_STEPS = [
-    (_lt("Reminder 1"), "mail_template_reminder_1", "due_date", 0),
-    (_lt("Reminder 2"), "mail_template_reminder_2", "previous_reminder", 30),
-    (_lt("Reminder 3"), "mail_template_reminder_3", "previous_reminder", 30),
+    (_lt("Reminder 1"), "mail_template_reminder_1", "due_date", 0, False),
+    (_lt("Reminder 2"), "mail_template_reminder_2", "previous_reminder", 30, False),
+    (_lt("Reminder 3"), "mail_template_reminder_3", "previous_reminder", 30, True),
 ]
 
 
@@ -59,6 +60,11 @@ class AccountReminderStep(models.Model):
         default=lambda self: self.env.company.reminder_auto_send,
         help="The daily job sends this step's mail itself once it tags an invoice, "
         "through the mail queue. Off: an accountant sends it.",
+    )
+    show_late_fees = fields.Boolean(
+        string="Show Late-Payment Fees",
+        help="The mail states the late-payment penalties and the recovery indemnity "
+        "owed as of its date, per invoice (business customers only).",
     )
     active = fields.Boolean(default=True)
     company_id = fields.Many2one(
@@ -211,7 +217,7 @@ class AccountReminderStep(models.Model):
         )
         vals_list = []
         for company in companies.filtered(lambda c: c.id not in with_steps):
-            for sequence, (name, template_xmlid, basis, days) in enumerate(
+            for sequence, (name, template_xmlid, basis, days, fees) in enumerate(
                 DEFAULT_STEPS, start=1
             ):
                 template = self.env.ref(
@@ -225,6 +231,7 @@ class AccountReminderStep(models.Model):
                         "mail_template_id": template.id if template else False,
                         "trigger_basis": basis,
                         "delay_days": days,
+                        "show_late_fees": fees,
                         "company_id": company.id,
                     }
                 )

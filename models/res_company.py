@@ -57,6 +57,43 @@ class ResCompany(models.Model):
         "only one (Europe/Paris for France), else UTC.",
     )
 
+    # French late-payment law (Code de commerce L441-10 and D441-5).
+    reminder_penalty_rule = fields.Selection(
+        selection=[
+            ("reference", "Reference rate + points"),
+            ("contract", "Rate of the terms of sale"),
+        ],
+        string="Late-Payment Penalty Rate",
+        default="reference",
+        required=True,
+        help="Reference rate + points: the ECB rate in force on 1 January or 1 July "
+        "(table of reference rates) plus the points below, the legal default. Rate of "
+        "the terms of sale: the rate your general terms of sale state (at least three "
+        "times the legal interest rate).",
+    )
+    reminder_penalty_points = fields.Float(
+        string="Points Added to the Reference Rate",
+        digits=(5, 3),
+        default=10.0,
+    )
+    reminder_public_penalty_points = fields.Float(
+        string="Points for Public Buyers",
+        digits=(5, 3),
+        default=8.0,
+        help="Public buyers owe the reference rate plus 8 points (Code de la commande "
+        "publique R2192-31).",
+    )
+    reminder_penalty_rate = fields.Float(
+        string="Penalty Rate of the Terms of Sale (%)",
+        digits=(5, 3),
+    )
+    reminder_indemnity_amount = fields.Monetary(
+        string="Fixed Recovery Indemnity",
+        currency_field="currency_id",
+        default=40.0,
+        help="Owed once per invoice paid late by a business customer (D441-5: 40 €).",
+    )
+
     @api.model_create_multi
     def create(self, vals_list):
         companies = super().create(vals_list)

@@ -18,6 +18,23 @@ class ResConfigSettings(models.TransientModel):
     reminder_auto_send = fields.Boolean(
         related="company_id.reminder_auto_send", readonly=False
     )
+    reminder_penalty_rule = fields.Selection(
+        related="company_id.reminder_penalty_rule", readonly=False
+    )
+    reminder_penalty_points = fields.Float(
+        related="company_id.reminder_penalty_points", readonly=False
+    )
+    reminder_public_penalty_points = fields.Float(
+        related="company_id.reminder_public_penalty_points", readonly=False
+    )
+    reminder_penalty_rate = fields.Float(
+        related="company_id.reminder_penalty_rate", readonly=False
+    )
+    reminder_indemnity_amount = fields.Monetary(
+        related="company_id.reminder_indemnity_amount",
+        readonly=False,
+        currency_field="currency_id",
+    )
     reminder_tz = fields.Selection(related="company_id.reminder_tz", readonly=False)
     reminder_today = fields.Date(
         string="Today for the Reminders",

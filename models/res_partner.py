@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 from .account_move import REMINDER_GROUPS
 
@@ -13,6 +13,33 @@ class ResPartner(models.Model):
         help="Never send payment reminders to this customer in this company. Read from "
         "the company the contact belongs to (its commercial entity).",
     )
+
+    # Not restricted to the accounting groups: contacts copy them from their company
+    # (commercial fields) whoever edits them.
+    reminder_consumer = fields.Boolean(
+        string="Consumer",
+        help="A private individual, not a business: no late-payment penalties nor "
+        "recovery indemnity. Set on the company, its contacts follow.",
+    )
+    reminder_public_buyer = fields.Boolean(
+        string="Public Buyer",
+        help="A public-sector buyer: its penalties are at the reference rate plus the "
+        "points for public buyers.",
+    )
+    reminder_penalty_rate = fields.Float(
+        string="Contract Penalty Rate (%)",
+        digits=(5, 3),
+        help="The late-payment rate agreed with this customer, when its contract "
+        "states one. Empty: the company's rule.",
+    )
+
+    @api.model
+    def _commercial_fields(self):
+        return super()._commercial_fields() + [
+            "reminder_consumer",
+            "reminder_public_buyer",
+            "reminder_penalty_rate",
+        ]
 
     def write(self, vals):
         res = super().write(vals)
