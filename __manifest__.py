@@ -11,6 +11,8 @@
     "data": [
         "security/account_invoice_reminder_security.xml",
         "security/ir.model.access.csv",
+        # Before the steps' list, whose header opens it.
+        "wizard/account_reminder_forecast_views.xml",
         "views/account_reminder_step_views.xml",
         "views/account_reminder_history_views.xml",
         "views/account_reminder_reference_rate_views.xml",

@@ -2,6 +2,7 @@ import logging
 import threading
 import time
 from collections import defaultdict, namedtuple
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -1412,6 +1413,64 @@ class AccountMove(models.Model):
         return seen, unseen
 
     @api.model
+    def _reminder_forecast(self, day, companies=None):
+        """What the daily job would do on ``day`` from today's data, changing nothing:
+        ``[{"move_id", "company_id", "step_id", "change", "amount"}]`` where change is
+        "tag" (the step becomes pending) or "withdraw" (the pending step goes away),
+        and amount is what the invoice's installments due before ``day`` still owe
+        (invoice currency).
+
+        As if the job did not run between today and ``day``: the same rules on every
+        open invoice (a full check), on the data as it is now.
+        """
+        env = self.env(context={}, su=True)
+        Move = env["account.move"]
+        companies = companies or env["res.company"].search([])
+        result = []
+        for company in companies.sudo():
+            plan = replace(company._reminder_plan(), today=day)
+            seen, unseen = Move._reminder_candidate_ids(
+                company, day, pending_only=not plan.steps, full=True
+            )
+            ids = sorted(seen + unseen)
+            for start in range(0, len(ids), REMINDER_SCAN_SIZE):
+                chunk = ids[start : start + REMINDER_SCAN_SIZE]
+                rows = Move._reminder_read_status(chunk)
+                found = []
+                for move_id in chunk:
+                    try:
+                        change = Move._reminder_change(rows[move_id], plan)
+                    except Exception:  # noqa: BLE001 - as the job: skipped, logged
+                        _logger.exception(
+                            "Invoice reminders forecast: invoice %s skipped", move_id
+                        )
+                        continue
+                    if not change:
+                        continue
+                    old, new = change[:2]
+                    kind = _reminder_change_kind(old, new)
+                    if kind:
+                        found.append((move_id, kind, new if kind == "tag" else old))
+                installments = Move._reminder_read_installments(
+                    [move_id for move_id, __, __ in found]
+                )
+                for move_id, kind, status in found:
+                    result.append(
+                        {
+                            "move_id": move_id,
+                            "company_id": company.id,
+                            "step_id": status.step_id,
+                            "change": kind,
+                            "amount": sum(
+                                residual
+                                for __, due, residual in installments.get(move_id, ())
+                                if due < day
+                            ),
+                        }
+                    )
+        return result
+
+    @api.model
     def _reminder_scan(self, ids, plan, stats):
         """Which of invoices ``ids`` change today: read and decided in chunks,
         nothing locked nor written."""
@@ -1722,11 +1781,10 @@ class AccountMove(models.Model):
     @api.model
     def _reminder_count_changes(self, changes, stats):
         for old, new in changes.values():
-            if new.state == reminder_policy.TO_DO and (
-                old.state != reminder_policy.TO_DO or old.step_id != new.step_id
-            ):
+            kind = _reminder_change_kind(old, new)
+            if kind == "tag":
                 stats["tagged"] += 1
-            elif old.state == reminder_policy.TO_DO and new.state is None:
+            elif kind == "withdraw":
                 stats["withdrawn"] += 1
 
     @api.model
@@ -1820,6 +1878,18 @@ class AccountMove(models.Model):
                 "reminder_tag",
             ]
         )
+
+
+def _reminder_change_kind(old, new):
+    """ "tag" when a step becomes pending, "withdraw" when a pending one goes away
+    without being done, else None (a date to look again moved, say)."""
+    if new.state == reminder_policy.TO_DO and (
+        old.state != reminder_policy.TO_DO or old.step_id != new.step_id
+    ):
+        return "tag"
+    if old.state == reminder_policy.TO_DO and new.state is None:
+        return "withdraw"
+    return None
 
 
 def _decimal(amount):
