@@ -1,6 +1,6 @@
 # The project's commands. Each one sets up what it needs (virtualenv, Odoo source,
 # databases) and reuses what already exists. See README.md.
-.PHONY: demo test stress serve i18n bench
+.PHONY: demo test stress serve i18n bench lint format readme coinstall
 
 demo:
 	@bash scripts/demo/run
@@ -19,3 +19,12 @@ i18n:
 
 bench:
 	@bash scripts/bench/run
+
+lint:
+	@bash scripts/lint/run
+
+format:
+	@bash scripts/lint/run --format
+
+readme:
+	@$${PYTHON:-python3.11} scripts/lint/readme_fragments.py --write
