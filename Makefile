@@ -26,5 +26,8 @@ lint:
 format:
 	@bash scripts/lint/run --format
 
+coinstall:
+	@bash scripts/coinstall/run
+
 readme:
 	@$${PYTHON:-python3.11} scripts/lint/readme_fragments.py --write
