@@ -1,6 +1,6 @@
 # The project's commands. Each one sets up what it needs (virtualenv, Odoo source,
 # databases) and reuses what already exists. See README.md.
-.PHONY: demo test stress serve i18n bench forecast
+.PHONY: demo test stress serve i18n bench forecast lint format readme coinstall
 
 demo:
 	@bash scripts/demo/run
@@ -22,3 +22,15 @@ bench:
 
 forecast:
 	@bash scripts/forecast/run "$(DATE)"
+
+lint:
+	@bash scripts/lint/run
+
+format:
+	@bash scripts/lint/run --format
+
+coinstall:
+	@bash scripts/coinstall/run
+
+readme:
+	@$${PYTHON:-python3.11} scripts/lint/readme_fragments.py --write

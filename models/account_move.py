@@ -93,7 +93,6 @@ class AccountMove(models.Model):
             (reminder_policy.TO_DO, "To Do"),
             (reminder_policy.DONE, "Done"),
         ],
-        string="Reminder State",
         groups=REMINDER_GROUPS,
         compute="_compute_reminder_level",
         search="_search_reminder_state",
@@ -130,7 +129,6 @@ class AccountMove(models.Model):
     )
     reminder_tag = fields.Selection(
         selection=[("to_remind", "To Remind")],
-        string="Reminder Tag",
         groups=REMINDER_GROUPS,
         compute="_compute_reminder_tag",
         search="_search_reminder_tag",
@@ -191,7 +189,6 @@ class AccountMove(models.Model):
     reminder_history_ids = fields.One2many(
         comodel_name="account.reminder.history",
         inverse_name="move_id",
-        string="Reminder History",
         groups=REMINDER_GROUPS,
         readonly=True,
     )
@@ -1119,8 +1116,9 @@ class AccountMove(models.Model):
     # ------------------------------------------------------------------ right away
 
     def _compute_payment_state(self):
-        super()._compute_payment_state()
+        res = super()._compute_payment_state()
         self._reminder_schedule_refresh()
+        return res
 
     def write(self, vals):
         res = super().write(vals)
@@ -1336,7 +1334,7 @@ class AccountMove(models.Model):
         # and a crash loses at most one batch. Tests run in one transaction that is
         # rolled back at the end: they must never commit.
         if not getattr(threading.current_thread(), "testing", False):
-            self.env.cr.commit()
+            self.env.cr.commit()  # pylint: disable=invalid-commit
 
     @api.model
     def _reminder_candidate_ids(self, company, today, pending_only=False, full=False):

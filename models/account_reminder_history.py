@@ -47,7 +47,6 @@ class AccountReminderHistory(models.Model):
     )
     step_id = fields.Many2one(
         comodel_name="account.reminder.step",
-        string="Step",
         required=True,
         readonly=True,
         index=True,
@@ -158,9 +157,7 @@ class AccountReminderHistory(models.Model):
     amount_residual = fields.Monetary(
         string="Amount Due", currency_field="currency_id", readonly=True
     )
-    amount_overdue = fields.Monetary(
-        string="Amount Overdue", currency_field="currency_id", readonly=True
-    )
+    amount_overdue = fields.Monetary(currency_field="currency_id", readonly=True)
     company_currency_id = fields.Many2one(
         related="company_id.currency_id", string="Company Currency"
     )

@@ -137,6 +137,7 @@ class ReminderCommon(AccountTestInvoicingCommon):
     def run_job(self, **context):
         """Run the daily job as the cron does: with an empty context by default."""
         # A positional dict replaces the whole context: {} is the cron's context.
+        # pylint: disable-next=context-overridden
         return self.env["account.move"].with_context(context)._cron_invoice_reminder()
 
     def level(self, invoice):

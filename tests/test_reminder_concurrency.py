@@ -1,5 +1,9 @@
 """Another transaction holding an invoice: real connections, committed data."""
 
+# Like two users, these tests work in transactions of their own, which must commit for
+# the other one to see their data; they remove it afterwards.
+# pylint: disable=invalid-commit
+
 from datetime import date
 
 import psycopg2.errors

@@ -31,7 +31,8 @@ def st(step_id=None, state=None, last=None, done=(), key=100):
     )
 
 
-def run(status, today, steps=DEFAULT, reference=INSTALLMENT):
+def run(status, today, steps=None, reference=INSTALLMENT):
+    steps = DEFAULT if steps is None else steps
     return policy.next_status(status, today=D(today), steps=steps, reference=reference)
 
 

@@ -143,7 +143,9 @@ class TestReminderSend(ReminderCommon):
         action = invoice.action_reminder_send()
         self.assertEqual(action["res_model"], "mail.compose.message")
         composer = (
-            self.env["mail.compose.message"].with_context(action["context"]).create({})
+            self.env["mail.compose.message"]
+            .with_context(**action["context"])
+            .create({})
         )
         self.assertEqual(composer.partner_ids, self.customer)
         self.assertEqual(composer.template_id, self.step_1.mail_template_id)
@@ -1031,7 +1033,9 @@ class TestReminderSend(ReminderCommon):
         invoice = self.tagged_invoice()
         action = invoice.action_reminder_send()
         composer = (
-            self.env["mail.compose.message"].with_context(action["context"]).create({})
+            self.env["mail.compose.message"]
+            .with_context(**action["context"])
+            .create({})
         )
         composer.partner_ids = self.salesperson.partner_id
         with self.assertRefused(UserError, "keep at least one of its contacts"):

@@ -18,16 +18,14 @@ class AccountReminderSendLine(models.TransientModel):
     move_ids = fields.Many2many(
         comodel_name="account.move", string="Invoices", readonly=True
     )
-    levels = fields.Char(string="Levels", readonly=True)
+    levels = fields.Char(readonly=True)
     step_id = fields.Many2one(
         comodel_name="account.reminder.step",
         string="Template of Step",
         readonly=True,
         help="The highest step of the invoices: its template is used.",
     )
-    recipient_id = fields.Many2one(
-        comodel_name="res.partner", string="Recipient", readonly=True
-    )
+    recipient_id = fields.Many2one(comodel_name="res.partner", readonly=True)
     email = fields.Char(related="recipient_id.email", string="Email")
     amount_overdue = fields.Char(
         string="Overdue",
