@@ -1,1 +1,7 @@
-from . import account_reminder_send, account_reminder_send_line, mail_compose_message
+from . import (
+    account_reminder_overdue_table,
+    account_reminder_overdue_table_line,
+    account_reminder_send,
+    account_reminder_send_line,
+    mail_compose_message,
+)
