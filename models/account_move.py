@@ -292,18 +292,30 @@ class AccountMove(models.Model):
         if not column or fname == "reminder_cycle_line_id":
             return super()._read_group_groupby(groupby_spec, query)
         # Grouped through the level table, as a stored field would be.
-        alias = query.make_alias(self._table, "reminder_level")
+        return self._reminder_level_sql(self._table, column, query)
+
+    def _field_to_sql(self, alias, fname, query=None, flush=True):
+        # Ordered through the level table, as a stored field would be: the web
+        # client's grouped lists and kanban order their groups by the field.
+        column = self._REMINDER_LEVEL_COLUMNS.get(fname)
+        if column and fname != "reminder_cycle_line_id" and query is not None:
+            self.check_field_access_rights("read", [fname])
+            return self._reminder_level_sql(alias, column, query)
+        return super()._field_to_sql(alias, fname, query, flush)
+
+    @api.model
+    def _reminder_level_sql(self, alias, column, query):
+        """``column`` of the level of the invoices of ``alias``, joined once."""
+        level = query.make_alias(alias, "reminder_level")
         query.add_join(
             "LEFT JOIN",
-            alias,
+            level,
             "account_reminder_level",
             SQL(
-                "%s = %s",
-                SQL.identifier(alias, "move_id"),
-                SQL.identifier(self._table, "id"),
+                "%s = %s", SQL.identifier(level, "move_id"), SQL.identifier(alias, "id")
             ),
         )
-        return SQL.identifier(alias, column)
+        return SQL.identifier(level, column)
 
     @api.depends("reminder_state")
     def _compute_reminder_tag(self):
