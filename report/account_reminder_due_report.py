@@ -31,9 +31,7 @@ class AccountReminderDueReport(models.Model):
         comodel_name="account.move", string="Invoice", readonly=True
     )
     company_id = fields.Many2one(comodel_name="res.company", readonly=True)
-    company_currency_id = fields.Many2one(
-        comodel_name="res.currency", string="Company Currency", readonly=True
-    )
+    company_currency_id = fields.Many2one(comodel_name="res.currency", readonly=True)
     currency_id = fields.Many2one(
         comodel_name="res.currency", string="Invoice Currency", readonly=True
     )

@@ -41,15 +41,11 @@ class AccountReminderEffectivenessReport(models.Model):
         comodel_name="account.move", string="Invoice", readonly=True
     )
     company_id = fields.Many2one(comodel_name="res.company", readonly=True)
-    company_currency_id = fields.Many2one(
-        comodel_name="res.currency", string="Company Currency", readonly=True
-    )
+    company_currency_id = fields.Many2one(comodel_name="res.currency", readonly=True)
     partner_id = fields.Many2one(
         comodel_name="res.partner", string="Customer", readonly=True
     )
-    step_id = fields.Many2one(
-        comodel_name="account.reminder.step", string="Step", readonly=True
-    )
+    step_id = fields.Many2one(comodel_name="account.reminder.step", readonly=True)
     channel = fields.Selection(
         selection=[("email", "Email"), ("manual", "Manual")], readonly=True
     )

@@ -24,16 +24,13 @@ class AccountReminderLateCustomerReport(models.Model):
         comodel_name="res.partner", string="Customer", readonly=True
     )
     company_id = fields.Many2one(comodel_name="res.company", readonly=True)
-    company_currency_id = fields.Many2one(
-        comodel_name="res.currency", string="Company Currency", readonly=True
-    )
+    company_currency_id = fields.Many2one(comodel_name="res.currency", readonly=True)
     invoice_count = fields.Integer(
         string="Overdue Invoices",
         readonly=True,
         help="Invoices with at least one installment past its due date and unpaid.",
     )
     amount_overdue = fields.Monetary(
-        string="Amount Overdue",
         currency_field="company_currency_id",
         readonly=True,
         help="What is still unpaid on the installments past their due date, taxes "
@@ -47,7 +44,6 @@ class AccountReminderLateCustomerReport(models.Model):
         "currency.",
     )
     oldest_due_date = fields.Date(
-        string="Oldest Due Date",
         readonly=True,
         help="Due date of the oldest unpaid installment.",
     )

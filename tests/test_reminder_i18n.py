@@ -69,7 +69,7 @@ class TestReminderFrench(ReminderCommon):
             fields["reminder_tag"]["selection"], [("to_remind", "À relancer")]
         )
         self.assertEqual(
-            fields["reminder_last_date"]["string"], "Date de la dernière relance"
+            fields["reminder_last_date"]["string"], "Dernière relance effectuée le"
         )
 
     def test_menu_action_and_screens(self):

@@ -32,14 +32,22 @@ class TestReminderSettings(ReminderCommon):
                 "reminder_auto_send",
                 "reminder_tz",
                 "reminder_today",
+                "reminder_penalty_rule",
+                "reminder_penalty_points",
+                "reminder_public_penalty_points",
+                "reminder_penalty_rate",
+                "reminder_indemnity_amount",
             ],
         )
-        button = block.find(".//button")
         self.assertEqual(
-            button.get("name"),
-            str(
-                self.env.ref("account_invoice_reminder.account_reminder_step_action").id
-            ),
+            [button.get("name") for button in block.iter("button")],
+            [
+                str(self.env.ref(f"account_invoice_reminder.{action}").id)
+                for action in (
+                    "account_reminder_reference_rate_action",
+                    "account_reminder_step_action",
+                )
+            ],
         )
 
     def test_settings_are_saved_on_the_company(self):

@@ -17,15 +17,12 @@ class AccountReminderForecastLine(models.TransientModel):
     )
     company_id = fields.Many2one(related="move_id.company_id", store=True)
     currency_id = fields.Many2one(related="move_id.currency_id")
-    step_id = fields.Many2one(
-        comodel_name="account.reminder.step", string="Step", readonly=True
-    )
+    step_id = fields.Many2one(comodel_name="account.reminder.step", readonly=True)
     change = fields.Selection(
         selection=[
             ("tag", "To remind"),
             ("withdraw", "Reminder withdrawn"),
         ],
-        string="Change",
         readonly=True,
     )
     amount = fields.Monetary(

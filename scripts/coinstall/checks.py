@@ -13,17 +13,10 @@ PEERS = os.environ["COINSTALL_PEERS"].split(",")
 ALL = [OURS, *PEERS]
 # Clashes found and left to a person to decide, shown by each run, each with why. A
 # new one fails the check.
-KNOWN_LABEL_CLASHES = {
-    # The overdue-reminder peer's French drops "overdue" from its "Last Overdue
-    # Reminder Date"; ours is the plain French for "Last Reminder Date". Both are
-    # right for their add-on alone; renaming ours is a wording decision.
-    (
-        "fr_FR",
-        "Date de la dernière relance",
-        "account_invoice_overdue_reminder:overdue_reminder_last_date",
-        "account_invoice_reminder:reminder_last_date",
-    ),
-}
+# Labels shared with a peer that were looked at and kept, as (lang, label, "module:field"
+# sorted): none since ours became "Dernière relance effectuée le" (the overdue-reminder
+# peer's French for its "Last Overdue Reminder Date" is "Date de la dernière relance").
+KNOWN_LABEL_CLASHES = set()
 # Definitions every module extending a model writes again: not a clash.
 SHARED_MODELS = ("ir.model", "ir.model.fields.selection", "ir.model.fields")
 
