@@ -13,9 +13,10 @@ PEERS = os.environ["COINSTALL_PEERS"].split(",")
 ALL = [OURS, *PEERS]
 # Clashes found and left to a person to decide, shown by each run, each with why. A
 # new one fails the check.
-# Labels shared with a peer that were looked at and kept, as (lang, label, "module:field"
-# sorted): none since ours became "Dernière relance effectuée le" (the overdue-reminder
-# peer's French for its "Last Overdue Reminder Date" is "Date de la dernière relance").
+# Labels shared with a peer that were looked at and kept, as (lang, label,
+# "module:field" sorted): none since ours became "Dernière relance effectuée le" (the
+# overdue-reminder peer's French for its "Last Overdue Reminder Date" is "Date de la
+# dernière relance").
 KNOWN_LABEL_CLASHES = set()
 # Definitions every module extending a model writes again: not a clash.
 SHARED_MODELS = ("ir.model", "ir.model.fields.selection", "ir.model.fields")
