@@ -7,6 +7,9 @@
             shoot(page)
             progress.advance()
 
+``advance(label=...)`` also names the next piece of work; ``refresh()``, called now
+and then during a long one, shows the time going by.
+
 On a terminal it redraws one line, ``Screenshots [#####.....] 4/8 12s``; elsewhere (a
 log, CI) it prints plain lines, ``Screenshots: 4/8 (12s)``, a few of them however much
 work there is. ``Progress(None, label)`` counts without a total.
@@ -16,6 +19,7 @@ stdin: ``for f in ...; do work "$f"; echo; done | python3 scripts/progress.py 8 
 """
 
 import os
+import shutil
 import sys
 import time
 
@@ -39,7 +43,7 @@ class Progress:
         stream=None,
         width=30,
         interval=0.1,
-        plain_interval=5.0,
+        plain_interval=30.0,
     ):
         self.total = total if total is None else max(int(total), 0)
         self.label = label
@@ -77,6 +81,13 @@ class Progress:
             self.label = label
         self._draw()
 
+    def refresh(self):
+        """Show the time going by during a long unit of work: call it now and then
+        while waiting. A terminal's bar is redrawn; a log gets a line every
+        ``plain_interval`` seconds."""
+        if not self._closed:
+            self._draw(heartbeat=True)
+
     def close(self):
         """Show the final state and end the line; safe to call twice."""
         if self._closed:
@@ -100,12 +111,26 @@ class Progress:
         count = self.done if self.total is None else f"{self.done}/{self.total}"
         return f"{label}{count} ({_duration(self.elapsed)})"
 
+    def _fit(self, line):
+        # A line wider than the terminal wraps, and "\r" then redraws only its end.
+        columns = shutil.get_terminal_size((80, 24)).columns - 1
+        if len(line) <= columns:
+            return line
+        tail = line[len(self.label) :] if self.label else line
+        room = columns - len(tail) - 3
+        if room < 4:
+            return tail.lstrip()[:columns]
+        return self.label[:room] + "..." + tail
+
     def _tenth(self, done):
         return 10 * done // self.total if self.total else 10
 
-    def _due(self, now, final):
+    def _due(self, now, final, heartbeat=False):
         if self._drawn_at is None:
             return True
+        if heartbeat:
+            wait = self.interval if self.tty else self.plain_interval
+            return now - self._drawn_at >= wait
         if self.tty:
             return (
                 final
@@ -123,12 +148,12 @@ class Progress:
             or (self.total is not None and self._tenth(self.done) > self._tenth(done))
         )
 
-    def _draw(self, final=False):
+    def _draw(self, final=False, heartbeat=False):
         now = time.monotonic()
-        if not self._due(now, final):
+        if not self._due(now, final, heartbeat):
             return
         if self.tty:
-            text = f"\r\033[K{self.render()}" + ("\n" if final else "")
+            text = f"\r\033[K{self._fit(self.render())}" + ("\n" if final else "")
         else:
             text = self.render_plain() + "\n"
         self._drawn_at = now
