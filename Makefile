@@ -1,6 +1,6 @@
 # The project's commands. Each one sets up what it needs (virtualenv, Odoo source,
 # databases) and reuses what already exists. See README.md.
-.PHONY: demo test stress serve i18n bench
+.PHONY: demo test stress serve i18n bench screenshots
 
 demo:
 	@bash scripts/demo/run
@@ -19,3 +19,6 @@ i18n:
 
 bench:
 	@bash scripts/bench/run
+
+screenshots:
+	@bash scripts/screenshots/run
