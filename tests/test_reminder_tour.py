@@ -15,7 +15,7 @@ class TestReminderTour(ReminderCommon, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        company = {
+        french_user = {
             "company_id": cls.company.id,
             "company_ids": [(6, 0, cls.company.ids)],
             "lang": "fr_FR",
@@ -26,7 +26,7 @@ class TestReminderTour(ReminderCommon, HttpCase):
             "rem_tour_manager",
             groups="account.group_account_manager",
             name="Martine Comptable",
-            **company,
+            **french_user,
         )
         cls.billing = new_test_user(
             cls.env,
@@ -34,7 +34,7 @@ class TestReminderTour(ReminderCommon, HttpCase):
             groups="account.group_account_invoice",
             name="Bernard Facturation",
             email="bernard@company.example.com",
-            **company,
+            **french_user,
         )
         cls.company.email = "compta@company.example.com"
         cls.customer = cls.env["res.partner"].create(
