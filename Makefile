@@ -1,6 +1,6 @@
 # The project's commands. Each one sets up what it needs (virtualenv, Odoo source,
 # databases) and reuses what already exists. See README.md.
-.PHONY: demo test stress serve i18n bench forecast lint format readme coinstall
+.PHONY: demo test stress serve i18n bench forecast lint format readme coinstall screenshots
 
 demo:
 	@bash scripts/demo/run
@@ -34,3 +34,6 @@ coinstall:
 
 readme:
 	@$${PYTHON:-python3.11} scripts/lint/readme_fragments.py --write
+
+screenshots:
+	@bash scripts/screenshots/run

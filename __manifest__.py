@@ -33,6 +33,11 @@
         "data/product_data.xml",
         "data/account_reminder_reference_rate_data.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "account_invoice_reminder/static/tests/tours/**/*",
+        ],
+    },
     "post_init_hook": "post_init_hook",
     "installable": True,
     "application": False,

@@ -14,5 +14,6 @@ from . import (
     test_reminder_send,
     test_reminder_settings,
     test_reminder_step,
+    test_reminder_tour,
     test_reminder_volume,
 )
