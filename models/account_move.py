@@ -512,7 +512,11 @@ class AccountMove(models.Model):
             "views": [(False, "form")],
             "target": "new",
             "name": self.env._("Send Reminders"),
-            "context": {"default_move_ids": [(6, 0, self.ids)]},
+            # The preview has nine columns: at the default size every one is cut.
+            "context": {
+                "default_move_ids": [(6, 0, self.ids)],
+                "dialog_size": "extra-large",
+            },
         }
 
     def _reminder_pdf(self):

@@ -29,7 +29,8 @@ class AccountReminderStep(models.Model):
     # Not required at the database level: a missing name must give the translated
     # ValidationError of _check_name, not a NOT NULL violation.
     name = fields.Char(translate=True)
-    sequence = fields.Integer(default=10)
+    # A new step goes last: with the same default for all, it came second.
+    sequence = fields.Integer(default=lambda self: self._default_sequence())
     # "set null" for the database only: users get the clear error of
     # mail.template._unlink_except_reminder_step, and uninstalling the add-on can
     # remove its templates before its steps.
@@ -73,6 +74,15 @@ class AccountReminderStep(models.Model):
         index=True,
         default=lambda self: self.env.company,
     )
+
+    @api.model
+    def _default_sequence(self):
+        last = self.with_context(active_test=False).search(
+            [("company_id", "=", self.env.company.id)],
+            order="sequence desc, id desc",
+            limit=1,
+        )
+        return last.sequence + 10 if last else 10
 
     # company_id always has a value at creation, so listing it makes the check run
     # even when "name" is missing from the values.

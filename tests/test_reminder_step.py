@@ -258,6 +258,22 @@ class TestReminderStep(ReminderCommon):
         step.unlink()
         self.assertFalse(step.exists())
 
+    def test_a_new_step_goes_last(self):
+        self.step_3.active = False  # archived steps count: it may come back
+        step = self.Step.create({"name": "Mise en demeure", "delay_days": 15})
+        self.assertEqual(step.sequence, 40)
+        self.assertEqual(
+            self.Step.with_context(active_test=False)
+            .search([("company_id", "=", self.company.id)])
+            .mapped("name"),
+            ["Reminder 1", "Reminder 2", "Reminder 3", "Mise en demeure"],
+        )
+        # The first step of a company without any.
+        other = self.setup_other_company()["company"]
+        self.Step.search([("company_id", "=", other.id)]).unlink()
+        first = self.Step.with_company(other).create({"name": "Relance"})
+        self.assertEqual((first.company_id, first.sequence), (other, 10))
+
     def test_equal_sequences_order_by_id(self):
         late = self.Step.create({"name": "Same sequence", "sequence": 10})
         steps = self.Step.search([("company_id", "=", self.company.id)])

@@ -1,5 +1,5 @@
-import { registry } from "@web/core/registry";
-import { stepUtils } from "@web_tour/tour_service/tour_utils";
+import {registry} from "@web/core/registry";
+import {stepUtils} from "@web_tour/tour_service/tour_utils";
 
 // Both tours run in French (the users' language): steps that check a text the user
 // reads use the French label, so that a missing translation fails the tour; steps
@@ -12,7 +12,8 @@ function openStepList() {
     return [
         {
             content: "Open the Configuration menu",
-            trigger: '.o_main_navbar [data-menu-xmlid="account.menu_finance_configuration"]',
+            trigger:
+                '.o_main_navbar [data-menu-xmlid="account.menu_finance_configuration"]',
             run: "click",
         },
         {
@@ -54,7 +55,8 @@ registry.category("web_tour.tours").add("account_invoice_reminder_step_tour", {
         },
         {
             content: "The French name of the first reminder's template",
-            trigger: '.o-autocomplete--dropdown-item a:contains("Facture - Première relance")',
+            trigger:
+                '.o-autocomplete--dropdown-item a:contains("Facture - Première relance")',
             run: "click",
         },
         {
@@ -68,7 +70,8 @@ registry.category("web_tour.tours").add("account_invoice_reminder_step_tour", {
         },
         {
             content: "The number of days' label is French",
-            trigger: '.o_form_view label:contains("Nombre de jours après la date de déclenchement")',
+            trigger:
+                '.o_form_view label:contains("Nombre de jours après la date de déclenchement")',
         },
         {
             content: "Ten days",
@@ -90,8 +93,9 @@ registry.category("web_tour.tours").add("account_invoice_reminder_step_tour", {
             run: "click",
         },
         {
-            content: "The new step comes second: the default sequence is the first step's, and it is newer",
-            trigger: `.o_data_row:eq(1) td[name="name"]:contains("Relance amiable")`,
+            content:
+                "The new step comes last: its default sequence follows the others'",
+            trigger: `.o_data_row:last td[name="name"]:contains("Relance amiable")`,
         },
         {
             content: "Drag its handle above the first step",
@@ -121,12 +125,14 @@ registry.category("web_tour.tours").add("account_invoice_reminder_send_tour", {
         ...stepUtils.goToAppSteps("account.menu_finance", "Open Invoicing"),
         {
             content: "Open the Customers menu",
-            trigger: '.o_main_navbar [data-menu-xmlid="account.menu_finance_receivables"]',
+            trigger:
+                '.o_main_navbar [data-menu-xmlid="account.menu_finance_receivables"]',
             run: "click",
         },
         {
             content: "Open the customer invoices",
-            trigger: '.dropdown-item[data-menu-xmlid="account.menu_action_move_out_invoice_type"]',
+            trigger:
+                '.dropdown-item[data-menu-xmlid="account.menu_action_move_out_invoice_type"]',
             run: "click",
         },
         {
@@ -144,24 +150,29 @@ registry.category("web_tour.tours").add("account_invoice_reminder_send_tour", {
         },
         {
             content: "Open the Other Info tab, labelled in French",
-            trigger: '.o_notebook a.nav-link[name="other_info"]:contains("Autres informations")',
+            trigger:
+                '.o_notebook a.nav-link[name="other_info"]:contains("Autres informations")',
             run: "click",
         },
         {
             content: "The Reminders group, in French",
-            trigger: '.o_notebook .tab-pane.active .o_horizontal_separator:contains("Relances")',
+            trigger:
+                '.o_notebook .tab-pane.active .o_horizontal_separator:contains("Relances")',
         },
         {
             content: "The reminder level, labelled in French",
-            trigger: '.o_notebook .tab-pane.active label.o_form_label:contains("Niveau de relance")',
+            trigger:
+                '.o_notebook .tab-pane.active label.o_form_label:contains("Niveau de relance")',
         },
         {
             content: "First step, to do",
-            trigger: '.o_notebook .tab-pane.active div[name="reminder_level"]:has(div[name="reminder_step_id"]:contains("Relance 1")):has(div[name="reminder_state"]:contains("À faire"))',
+            trigger:
+                '.o_notebook .tab-pane.active div[name="reminder_level"]:has(div[name="reminder_step_id"]:contains("Relance 1")):has(div[name="reminder_state"]:contains("À faire"))',
         },
         {
             content: "Send the reminder, a button labelled in French",
-            trigger: '.o_form_view .o_statusbar_buttons button[name="action_reminder_send"]:contains("Envoyer la relance")',
+            trigger:
+                '.o_form_view .o_statusbar_buttons button[name="action_reminder_send"]:contains("Envoyer la relance")',
             run: "click",
         },
         {
@@ -183,26 +194,31 @@ registry.category("web_tour.tours").add("account_invoice_reminder_send_tour", {
         },
         {
             content: "The invoice's own history appears, in a tab labelled in French",
-            trigger: '.o_notebook a.nav-link[name="reminder_history"]:contains("Relances")',
+            trigger:
+                '.o_notebook a.nav-link[name="reminder_history"]:contains("Relances")',
             run: "click",
         },
         {
             content: "The reminder, queued until the mail leaves",
-            trigger: '.o_notebook .tab-pane.active div[name="reminder_history_ids"] .o_data_row:has(td[name="step_id"]:contains("Relance 1")):has(td[name="state"]:contains("En file d\'attente"))',
+            trigger:
+                '.o_notebook .tab-pane.active div[name="reminder_history_ids"] .o_data_row:has(td[name="step_id"]:contains("Relance 1")):has(td[name="state"]:contains("En file d\'attente"))',
         },
         {
             content: "Open the reminder history",
-            trigger: '.o_main_navbar [data-menu-xmlid="account.menu_finance_receivables"]',
+            trigger:
+                '.o_main_navbar [data-menu-xmlid="account.menu_finance_receivables"]',
             run: "click",
         },
         {
             content: "A menu labelled in French",
-            trigger: '.dropdown-item[data-menu-xmlid="account_invoice_reminder.account_reminder_history_menu"]:contains("Historique des relances")',
+            trigger:
+                '.dropdown-item[data-menu-xmlid="account_invoice_reminder.account_reminder_history_menu"]:contains("Historique des relances")',
             run: "click",
         },
         {
             content: "The reminder is there, for the customer, queued",
-            trigger: '.o_list_view .o_data_row:has(td[name="partner_id"]:contains("Boulangerie Martin")):has(td[name="step_id"]:contains("Relance 1")):has(td[name="state"]:contains("En file d\'attente"))',
+            trigger:
+                '.o_list_view .o_data_row:has(td[name="partner_id"]:contains("Boulangerie Martin")):has(td[name="step_id"]:contains("Relance 1")):has(td[name="state"]:contains("En file d\'attente"))',
         },
     ],
 });
