@@ -15,10 +15,13 @@ log, CI) it prints plain lines, ``Screenshots: 4/8 (12s)``, a few of them howeve
 work there is. ``Progress(None, label)`` counts without a total.
 
 Run as a script, it reports the progress of a shell loop, one line per item read on
-stdin: ``for f in ...; do work "$f"; echo; done | python3 scripts/progress.py 8 Label``.
+stdin: ``for f in ...; do work "$f"; echo; done | python3 scripts/progress.py 8 Label``;
+a line's text, when it has one, becomes the label of what comes next
+(``scripts/progress.sh`` wraps this for the shell scripts).
 """
 
 import os
+import select
 import shutil
 import sys
 import time
@@ -87,6 +90,15 @@ class Progress:
         ``plain_interval`` seconds."""
         if not self._closed:
             self._draw(heartbeat=True)
+
+    def note(self, message):
+        """Print ``message`` on a line of its own above the bar, which stays last."""
+        if self.tty and not self._closed:
+            self._write(f"\r\033[K{message}\n")
+            self._drawn_at = None  # drawn again at once below
+            self._draw()
+        else:
+            self._write(f"{message}\n")
 
     def close(self):
         """Show the final state and end the line; safe to call twice."""
@@ -158,6 +170,9 @@ class Progress:
             text = self.render_plain() + "\n"
         self._drawn_at = now
         self._drawn = (self.done, self.label)
+        self._write(text)
+
+    def _write(self, text):
         try:
             self.stream.write(text)
             self.stream.flush()
@@ -192,8 +207,16 @@ def _main(argv):
         return 0 if argv else 2
     total = None if argv[0] in ("-", "?") else int(argv[0])
     with Progress(total, " ".join(argv[1:])) as progress:
-        for __ in sys.stdin:
-            progress.advance()
+        while True:
+            # A long item still shows the time going by.
+            ready, __, __ = select.select([sys.stdin], [], [], 1.0)
+            if not ready:
+                progress.refresh()
+                continue
+            line = sys.stdin.readline()
+            if not line:
+                break
+            progress.advance(label=line.strip() or None)
     return 0
 
 

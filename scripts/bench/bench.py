@@ -34,6 +34,9 @@ import psycopg2
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+from progress import Progress  # noqa: E402
+
 ODOO = ROOT / "scripts" / "odoo"
 FULL_SIZES = [1000, 10000, 100000]
 # The peers' screens know only the real date: every system is measured as of today,
@@ -68,8 +71,16 @@ OUT_DIR = ROOT / "docs" / "bench" if SIZES == FULL_SIZES else CACHE / "bench-res
 PEERS = "account_credit_control,account_invoice_overdue_reminder"
 
 
+# The bar of the whole run: one unit per measurement planned (see main).
+BAR = None
+
+
 def progress(message):
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+    line = f"[{time.strftime('%H:%M:%S')}] {message}"
+    if BAR is None:
+        print(line, flush=True)
+    else:
+        BAR.note(line)
 
 
 def sql(statement, dbname="postgres"):
@@ -133,17 +144,36 @@ def odoo(*args, stdin=None, env=None, timeout=None):
         text=True,
         start_new_session=True,
     )
-    try:
-        output, _ = process.communicate(stdin, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, 9)
-        process.communicate()
-        return None, ""
+    deadline = None if timeout is None else time.monotonic() + timeout
+    while True:
+        # In short waits, so that the bar shows the time going by; communicate()
+        # may be called again after a timeout without losing any output.
+        wait = (
+            2.0 if deadline is None else max(min(2.0, deadline - time.monotonic()), 0)
+        )
+        try:
+            output, _ = process.communicate(stdin, timeout=wait)
+            break
+        except subprocess.TimeoutExpired:
+            if deadline is not None and time.monotonic() >= deadline:
+                os.killpg(process.pid, 9)
+                process.communicate()
+                return None, ""
+            if BAR is not None:
+                BAR.refresh()
     return process.returncode, output
 
 
-def measure(dbname, action, day=TODAY, timeout=None, **variables):
-    """One measurement in a process of its own; its figures, or None on timeout."""
+def measure(dbname, action, day=TODAY, timeout=None, counted=True, **variables):
+    """One measurement in a process of its own; its figures, or None on timeout.
+    ``counted``: one of the measurements the bar counts (preparations are not)."""
+    figures = _measure(dbname, action, day, timeout, **variables)
+    if counted and BAR is not None:
+        BAR.advance(label=f"Bench: {action.replace('_', ' ')} on {dbname}")
+    return figures
+
+
+def _measure(dbname, action, day, timeout, **variables):
     with tempfile.NamedTemporaryFile(suffix=".json") as out:
         status, output = odoo(
             "shell",
@@ -183,7 +213,7 @@ def base_db():
         )  # fmt: skip
         if status:
             sys.exit(output[-4000:])
-        measure(build, "prepare_peers")
+        measure(build, "prepare_peers", counted=False)
         db_rename(build, name)
     return name
 
@@ -195,7 +225,7 @@ def data_db(base, n):
     if not db_exists(name):
         build = name + "_build"
         db_copy(base, build)
-        figures = measure(build, "generate", n=n)
+        figures = measure(build, "generate", counted=False, n=n)
         progress(
             f"Generated {figures['invoices']:,} invoices for "
             f"{figures['customers']:,} customers in {figures['seconds']:.0f} s"
@@ -231,6 +261,9 @@ def runs_of_credit_control(results, n):
         if figures is None:
             progress(f"  credit control, {label}: not finished in {PEER_TIMEOUT} s")
             results.append({"label": label, "timeout": PEER_TIMEOUT})
+            # The runs left are not made: the bar counts them as done.
+            if BAR is not None:
+                BAR.advance(len(days) - len(results))
             return
         figures["label"] = label
         results.append(figures)
@@ -244,6 +277,13 @@ def runs_of_credit_control(results, n):
 DAY = timedelta(days=1)
 
 
+def planned_measurements():
+    """What main() measures: installs, our 4 runs, the floor 3 times, the peer's 3
+    runs and, at the largest size, the two sendings."""
+    sending = 2 if max(SIZES) >= 10 * MAILS else 0
+    return 2 + len(SIZES) * (2 + 4 + 3 + 3) + sending
+
+
 def main():
     # Two benchmarks at once would share the databases they build, and each would
     # time the other's work.
@@ -254,6 +294,8 @@ def main():
     except BlockingIOError:
         sys.exit("Another make bench is running on this machine: wait for it to end.")
     started = time.time()
+    global BAR
+    BAR = Progress(planned_measurements(), "Bench")
     base = base_db()
     results = {
         "date": TODAY.isoformat(),
@@ -294,6 +336,8 @@ def main():
             progress(f"  overdue reminder, sending: {figures['mails_peer']}")
         results["sizes"][str(n)] = figures
     db_drop(WORK)
+    BAR.close()
+    BAR = None
     results["seconds"] = round(time.time() - started)
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     (OUT_DIR / "results.json").write_text(json.dumps(results, indent=2) + "\n")
