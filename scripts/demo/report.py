@@ -1,5 +1,20 @@
 # Run by "make demo" in "odoo shell": the daily job as of today, then the open customer
 # invoices with what the job decided, in French.
+from datetime import date  # noqa: E402
+
+# The add-on ships the reference rates it knows (to 2025); the accountant adds each new
+# half-year. The demo, which always runs as of today, carries the last one forward so
+# that its penalties show, and says so.
+Rate = env["account.reminder.reference.rate"]
+last = Rate.search([], order="date_start desc", limit=1)
+today = env.company._reminder_today()
+half = date(today.year, 1 if today.month <= 6 else 7, 1)
+start = last.date_start
+while last and start < half:
+    start = date(start.year + 1, 1, 1) if start.month == 7 else date(start.year, 7, 1)
+    if not Rate.search_count([("date_start", "=", start)]):
+        Rate.create({"date_start": start, "rate": last.rate})
+        print(f"Demo only: reference rate {last.rate} % assumed from {start:%d/%m/%Y}")
 stats = env["account.move"]._cron_invoice_reminder()
 env.cr.commit()
 env = env(context=dict(env.context, lang="fr_FR"))
@@ -21,6 +36,8 @@ rows = [
         "Jours de retard",
         "Niveau",
         "État",
+        "Pénalités",
+        "Indemnité",
     )
 ]
 for move in invoices:
@@ -34,6 +51,8 @@ for move in invoices:
             str(move.reminder_days_overdue) if move.reminder_days_overdue else "",
             move.reminder_step_id.name or "",
             states.get(move.reminder_state, ""),
+            f"{move.reminder_penalty_amount:.2f}".replace(".", ","),
+            f"{move.reminder_indemnity_amount:.2f}".replace(".", ","),
         )
     )
 widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
