@@ -23,6 +23,7 @@
         "views/account_reminder_late_fees_templates.xml",
         "wizard/account_reminder_send_views.xml",
         "wizard/account_reminder_overdue_table_views.xml",
+        "wizard/account_reminder_doubtful_transfer_views.xml",
         "report/account_reminder_due_report_views.xml",
         "report/account_reminder_effectiveness_report_views.xml",
         "report/account_reminder_late_customer_report_views.xml",

@@ -11,6 +11,7 @@ from markupsafe import Markup
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.osv import expression
 from odoo.tools import SQL, email_normalize, format_amount, format_date, formatLang
 
 from . import late_payment, reminder_policy
@@ -53,12 +54,27 @@ REMINDER_TRIGGER_FIELDS = {
     "reminder_excluded",
     "reminder_pause_reason",
     "reminder_pause_until",
+    "reminder_litigation",
 }
 
 # What an invoice owes under the French late-payment law on a day, not charged yet:
 # penalties (invoice currency) from ``start`` to ``day``, the indemnity (company
 # currency), the rate of ``day`` (None when unknown) and why there are none, if so.
 LateFees = namedtuple("LateFees", "penalty indemnity rate start day note")
+
+
+def doubtful_partial_sql(alias):
+    """SQL: the partial reconcile ``alias`` matches a line of a transfer to doubtful
+    debts. Such a reconciliation settles the invoice for Odoo, yet the customer has
+    paid nothing: the late fees, the dashboard and the D441-6 table leave it out."""
+    return SQL(
+        "EXISTS (SELECT 1 FROM account_move_line dl"
+        " JOIN account_move dm ON dm.id = dl.move_id"
+        " WHERE dl.id IN (%(debit)s, %(credit)s) AND dm.reminder_doubtful_transfer)",
+        debit=SQL.identifier(alias, "debit_move_id"),
+        credit=SQL.identifier(alias, "credit_move_id"),
+    )
+
 
 # The installments still open on an invoice: its receivable lines not reconciled.
 _OPEN_INSTALLMENT_SQL = SQL(
@@ -128,7 +144,7 @@ class AccountMove(models.Model):
         help="Steps done for the installment currently reminded.",
     )
     reminder_tag = fields.Selection(
-        selection=[("to_remind", "To Remind")],
+        selection=[("to_remind", "To Remind"), ("litigation", "Litigation")],
         groups=REMINDER_GROUPS,
         compute="_compute_reminder_tag",
         search="_search_reminder_tag",
@@ -185,6 +201,32 @@ class AccountMove(models.Model):
         tracking=True,
         help="Last day of the pause. Insolvency proceedings may have none: the pause "
         "then lasts until it is lifted.",
+    )
+    reminder_litigation = fields.Boolean(
+        string="Litigation",
+        groups=REMINDER_GROUPS,
+        copy=False,
+        tracking=True,
+        help="The invoice is in litigation (contentieux): its recovery is in other "
+        "hands (a lawyer, a collection agency, the court). It is never reminded; "
+        "lifting it resumes the reminders at the level reached. The late-payment "
+        "penalties keep running.",
+    )
+    # Set on the entries made by "Transfer to Doubtful Debts": their reconciliation
+    # with the invoice is not a payment (see doubtful_partial_sql).
+    reminder_doubtful_transfer = fields.Boolean(
+        string="Transfer to Doubtful Debts",
+        groups=REMINDER_GROUPS,
+        readonly=True,
+        copy=False,
+    )
+    reminder_doubtful_invoice_id = fields.Many2one(
+        comodel_name="account.move",
+        string="Invoice Transferred",
+        groups=REMINDER_GROUPS,
+        readonly=True,
+        copy=False,
+        help="The customer invoice this entry transferred to doubtful debts.",
     )
     reminder_history_ids = fields.One2many(
         comodel_name="account.reminder.history",
@@ -317,23 +359,33 @@ class AccountMove(models.Model):
         )
         return SQL.identifier(level, column)
 
-    @api.depends("reminder_state")
+    @api.depends("reminder_state", "reminder_litigation")
     def _compute_reminder_tag(self):
         for move in self:
-            move.reminder_tag = (
-                "to_remind" if move.reminder_state == reminder_policy.TO_DO else False
-            )
+            # Litigation first: its pending step goes at the next refresh, and until
+            # then the invoice must not look like one to remind.
+            if move.reminder_litigation:
+                move.reminder_tag = "litigation"
+            elif move.reminder_state == reminder_policy.TO_DO:
+                move.reminder_tag = "to_remind"
+            else:
+                move.reminder_tag = False
 
     def _search_reminder_tag(self, operator, value):
         if operator not in ("=", "!=", "in", "not in"):
             raise UserError(self.env._("Operation not supported."))
         values = {value} if operator in ("=", "!=") else set(value or ())
-        positive = operator in ("=", "in")
-        if "to_remind" in values:
-            domain_op = "=" if positive else "!="
-        else:
-            domain_op = "!=" if positive else "="
-        return [("reminder_state", domain_op, reminder_policy.TO_DO)]
+        tags = {
+            "to_remind": [
+                ("reminder_state", "=", reminder_policy.TO_DO),
+                ("reminder_litigation", "=", False),
+            ],
+            "litigation": [("reminder_litigation", "=", True)],
+        }
+        domain = expression.OR([tags[tag] for tag in values if tag in tags])
+        if operator in ("=", "in"):
+            return domain
+        return ["!", *domain]
 
     @api.depends(
         "state",
@@ -519,6 +571,21 @@ class AccountMove(models.Model):
             },
         }
 
+    def action_reminder_doubtful_transfer(self):
+        """Open the transfer of this invoice to doubtful debts (416)."""
+        self.ensure_one()
+        self.check_access("write")
+        self.company_id._reminder_doubtful_account_required()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "account.reminder.doubtful.transfer",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "name": self.env._("Transfer to Doubtful Debts"),
+            "context": {"default_move_id": self.id},
+        }
+
     def _reminder_pdf(self):
         """The invoice's PDF: the one already issued, else printed now."""
         self.ensure_one()
@@ -662,6 +729,8 @@ class AccountMove(models.Model):
                     *common,
                     ("move_type", "=", "out_invoice"),
                     ("reminder_excluded", "=", False),
+                    # In other hands: not listed in the customer's reminders.
+                    ("reminder_litigation", "=", False),
                 ],
                 order="invoice_date_due, name",
             )
@@ -894,20 +963,25 @@ class AccountMove(models.Model):
             ["move_id", "display_type", "date_maturity", "amount_currency"]
         )
         self.env["account.partial.reconcile"].flush_model(
-            ["debit_move_id", "max_date", "debit_amount_currency"]
+            ["debit_move_id", "credit_move_id", "max_date", "debit_amount_currency"]
         )
+        self.env["account.move"].flush_model(["reminder_doubtful_transfer"])
+        # A transfer to doubtful debts is no payment: the penalties keep running on
+        # what it moved to 416.
         self.env.cr.execute(
             SQL(
                 """
                 SELECT l.move_id, l.id, l.date_maturity, l.amount_currency,
                        p.max_date, p.debit_amount_currency
                   FROM account_move_line l
-             LEFT JOIN account_partial_reconcile p ON p.debit_move_id = l.id
-                 WHERE l.move_id = ANY(%s) AND l.display_type = 'payment_term'
+             LEFT JOIN account_partial_reconcile p
+                       ON p.debit_move_id = l.id AND NOT %(doubtful)s
+                 WHERE l.move_id = ANY(%(ids)s) AND l.display_type = 'payment_term'
                        AND l.amount_currency > 0
               ORDER BY l.move_id, l.date_maturity, l.id, p.max_date
                 """,
-                self.ids,
+                ids=self.ids,
+                doubtful=doubtful_partial_sql("p"),
             )
         )
         lines = {}
@@ -1396,8 +1470,8 @@ class AccountMove(models.Model):
             # Besides their day, what an event may have changed without the rules
             # being applied at once (a payment saved by some other way than the ORM,
             # say), found in SQL: a pending step whose invoice no longer owes money,
-            # is excluded or paused, or whose installment is settled; and a withdrawn
-            # step whose installment is open and overdue again.
+            # is excluded, paused or in litigation, or whose installment is settled;
+            # and a withdrawn step whose installment is open and overdue again.
             due = SQL(
                 """
                 %(levels)s AND (
@@ -1405,6 +1479,7 @@ class AccountMove(models.Model):
                     OR (lv.state = 'to_do' AND (
                         NOT %(eligible)s
                         OR COALESCE(m.reminder_excluded, FALSE)
+                        OR COALESCE(m.reminder_litigation, FALSE)
                         OR m.reminder_pause_reason IS NOT NULL
                         OR NOT EXISTS (SELECT 1 FROM account_move_line l
                                         WHERE l.id = lv.cycle_key AND %(open)s)))
@@ -1613,6 +1688,7 @@ class AccountMove(models.Model):
             residual=row["residual"],
             min_amount=plan.min_amount,
             today=plan.today,
+            litigation=row["litigation"],
         )
 
     @api.model
@@ -1620,6 +1696,8 @@ class AccountMove(models.Model):
         """Why the invoice of ``row`` may not be reminded now, or False."""
         if self._reminder_remindable(row, plan):
             return False
+        if row["litigation"]:
+            return self.env._("the invoice is in litigation")
         if not row["eligible"]:
             return self.env._(
                 "the invoice no longer owes anything (paid, reversed, cancelled or "
@@ -1739,7 +1817,8 @@ class AccountMove(models.Model):
                            FALSE),
                        m.reminder_pause_reason, m.reminder_pause_until,
                        COALESCE(m.amount_residual_signed, 0), m.company_id,
-                       ref.id, ref.date_maturity
+                       ref.id, ref.date_maturity,
+                       COALESCE(m.reminder_litigation, FALSE)
                   FROM account_move m
                   -- A lookup per invoice: as joins, PostgreSQL hashed the whole
                   -- partner table (and the level table) at every batch, 15 of
@@ -1768,8 +1847,9 @@ class AccountMove(models.Model):
             move_id, eligible, step_id, state, last_date, line_id = row[:6]
             has_level, next_check, done_ids = row[6:9]
             excluded, customer_excluded, pause_reason, pause_until, residual = row[9:14]
-            company_id, ref_id, ref_date = row[14:]
+            company_id, ref_id, ref_date, litigation = row[14:]
             result[move_id] = {
+                "litigation": litigation,
                 "has_level": has_level,
                 "next_check": next_check,
                 "company_id": company_id,

@@ -103,7 +103,15 @@ def next_status(status, *, today, steps, reference):
 
 
 def remindable(
-    *, eligible, excluded, pause_reason, pause_until, residual, min_amount, today
+    *,
+    eligible,
+    excluded,
+    pause_reason,
+    pause_until,
+    residual,
+    min_amount,
+    today,
+    litigation=False,
 ):
     """Whether an invoice may be reminded at all on ``today``.
 
@@ -113,7 +121,11 @@ def remindable(
     :param pause_until: last day of the pause; None is open-ended
     :param float residual: amount still due, company currency
     :param float min_amount: under this amount, invoices are not reminded
+    :param bool litigation: the invoice is in litigation (contentieux): recovery
+        is in other hands, no reminder goes until it is lifted
     """
+    if litigation:
+        return False
     if not eligible or excluded or is_paused(pause_reason, pause_until, today):
         return False
     # Amounts are rounded to the cent: half a cent is the tolerance.

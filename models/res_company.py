@@ -3,6 +3,7 @@ from datetime import datetime
 import pytz
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 from odoo.addons.base.models.res_partner import _tz_get
 
@@ -94,6 +95,18 @@ class ResCompany(models.Model):
         help="Owed once per invoice paid late by a business customer (D441-5: 40 €).",
     )
 
+    reminder_doubtful_account_id = fields.Many2one(
+        comodel_name="account.account",
+        string="Doubtful Debts Account",
+        domain=[
+            ("reconcile", "=", True),
+            ("account_type", "in", ("asset_receivable", "asset_current")),
+        ],
+        help="Where Transfer to Doubtful Debts moves what an invoice still owes "
+        "(416 Clients douteux ou litigieux in the French chart). Empty: the first "
+        "reconcilable account whose code starts with 416.",
+    )
+
     @api.model_create_multi
     def create(self, vals_list):
         companies = super().create(vals_list)
@@ -179,3 +192,43 @@ class ResCompany(models.Model):
         """The current date in the company's reminder time zone."""
         self.ensure_one()
         return datetime.now(pytz.utc).astimezone(self._reminder_timezone()).date()
+
+    def _reminder_doubtful_account(self):
+        """The account of the transfers to doubtful debts: the one chosen in the
+        settings, else the first reconcilable account of the company whose code
+        starts with 416, receivable-type ones first; empty when there is none.
+
+        The French chart makes 416000 a current asset, not a receivable: both are
+        accepted, as long as the account is reconcilable, so that the customer's
+        later payment can be matched with it.
+        """
+        self.ensure_one()
+        if self.reminder_doubtful_account_id:
+            return self.reminder_doubtful_account_id
+        Account = self.env["account.account"].with_company(self)
+        accounts = Account.search(
+            [
+                *Account._check_company_domain(self),
+                ("code", "=like", "416%"),
+                ("reconcile", "=", True),
+                ("deprecated", "=", False),
+                ("account_type", "in", ("asset_receivable", "asset_current")),
+            ]
+        )
+        return accounts.sorted(
+            lambda a: (a.account_type != "asset_receivable", a.code, a.id)
+        )[:1]
+
+    def _reminder_doubtful_account_required(self):
+        """``_reminder_doubtful_account``, or a clear error when there is none."""
+        account = self._reminder_doubtful_account()
+        if not account:
+            raise UserError(
+                self.env._(
+                    "No doubtful debts account for %(company)s: create a reconcilable "
+                    "account whose code starts with 416 (Clients douteux ou "
+                    "litigieux), or choose one in the settings (Invoice Reminders).",
+                    company=self.name,
+                )
+            )
+        return account

@@ -36,6 +36,12 @@ class ResConfigSettings(models.TransientModel):
         currency_field="currency_id",
     )
     reminder_tz = fields.Selection(related="company_id.reminder_tz", readonly=False)
+    reminder_doubtful_account_id = fields.Many2one(
+        related="company_id.reminder_doubtful_account_id",
+        readonly=False,
+        domain="[('company_ids', 'parent_of', company_id), ('reconcile', '=', True), "
+        "('account_type', 'in', ('asset_receivable', 'asset_current'))]",
+    )
     reminder_today = fields.Date(
         string="Today for the Reminders",
         compute="_compute_reminder_today",

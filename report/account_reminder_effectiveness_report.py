@@ -1,17 +1,25 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
+from ..models.account_move import doubtful_partial_sql
+
 # The windows after a reminder in which a payment counts, in days.
 WINDOWS = (7, 15, 30)
 # Invoice m is fully paid: posted, with installments, all of them reconciled (by
-# payments or credit notes). Partly paid is not paid.
+# payments or credit notes). Partly paid is not paid, and an invoice transferred to
+# doubtful debts (416) is not paid at all: the customer paid nothing.
 PAID_SQL = SQL(
     """m.state = 'posted'
     AND EXISTS (SELECT 1 FROM account_move_line l
                  WHERE l.move_id = m.id AND l.display_type = 'payment_term')
     AND NOT EXISTS (SELECT 1 FROM account_move_line l
                      WHERE l.move_id = m.id AND l.display_type = 'payment_term'
-                       AND NOT l.reconciled)"""
+                       AND NOT l.reconciled)
+    AND NOT EXISTS (SELECT 1 FROM account_move_line l
+                      JOIN account_partial_reconcile t ON t.debit_move_id = l.id
+                     WHERE l.move_id = m.id AND l.display_type = 'payment_term'
+                       AND %(doubtful)s)""",
+    doubtful=doubtful_partial_sql("t"),
 )
 
 
@@ -113,7 +121,7 @@ class AccountReminderEffectivenessReport(models.Model):
             "done_date",
             "amount_residual_company",
         ],
-        "account.move": ["state"],
+        "account.move": ["state", "reminder_doubtful_transfer"],
         "account.move.line": ["move_id", "display_type", "reconciled", "date"],
         "account.partial.reconcile": [
             "debit_move_id",

@@ -66,7 +66,8 @@ class TestReminderFrench(ReminderCommon):
             [("to_do", "À faire"), ("done", "Fait")],
         )
         self.assertEqual(
-            fields["reminder_tag"]["selection"], [("to_remind", "À relancer")]
+            fields["reminder_tag"]["selection"],
+            [("to_remind", "À relancer"), ("litigation", "Contentieux")],
         )
         self.assertEqual(
             fields["reminder_last_date"]["string"], "Dernière relance effectuée le"

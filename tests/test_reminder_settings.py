@@ -37,6 +37,7 @@ class TestReminderSettings(ReminderCommon):
                 "reminder_public_penalty_points",
                 "reminder_penalty_rate",
                 "reminder_indemnity_amount",
+                "reminder_doubtful_account_id",
             ],
         )
         self.assertEqual(

@@ -1,4 +1,5 @@
 from . import (
+    account_reminder_doubtful_transfer,
     account_reminder_forecast,
     account_reminder_forecast_line,
     account_reminder_overdue_table,

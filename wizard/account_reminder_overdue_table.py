@@ -2,6 +2,8 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
+from ..models.account_move import doubtful_partial_sql
+
 # The columns of the legal table: (bucket, first day late, last day late). "0" is
 # the optional column of the invoices not yet due; "total" sums the four buckets of
 # invoices late by one day or more, as the legal model does.
@@ -35,7 +37,8 @@ class AccountReminderOverdueTable(models.TransientModel):
     Everything is as of the day chosen, from the accounting alone: an invoice
     issued by then, less the payments and credit notes reconciled with it dated
     (``max_date`` of the partial reconcile) by then. A payment received after the
-    closing date does not take an invoice out of the table of that date.
+    closing date does not take an invoice out of the table of that date. A transfer
+    to doubtful debts (416) is no payment: the invoice stays in the table.
     """
 
     _name = "account.reminder.overdue.table"
@@ -227,6 +230,7 @@ class AccountReminderOverdueTable(models.TransientModel):
                 "date",
                 "reminder_pause_reason",
                 "reminder_pause_until",
+                "reminder_doubtful_transfer",
             ]
         )
         self.env["account.move.line"].flush_model(
@@ -269,12 +273,14 @@ class AccountReminderOverdueTable(models.TransientModel):
                                   SUM(p.debit_amount_currency) AS amount_currency
                              FROM account_partial_reconcile p
                             WHERE p.debit_move_id = l.id AND p.max_date <= %(date)s
+                              AND NOT %(doubtful)s
                            ) dr ON TRUE
                  LEFT JOIN LATERAL (
                            SELECT SUM(p.amount) AS amount,
                                   SUM(p.credit_amount_currency) AS amount_currency
                              FROM account_partial_reconcile p
                             WHERE p.credit_move_id = l.id AND p.max_date <= %(date)s
+                              AND NOT %(doubtful)s
                            ) cr ON TRUE
                      WHERE m.move_type = 'out_invoice' AND m.state = 'posted'
                        AND m.company_id = %(company)s
@@ -284,10 +290,12 @@ class AccountReminderOverdueTable(models.TransientModel):
                        AND (NOT l.reconciled
                             OR EXISTS (SELECT 1 FROM account_partial_reconcile p
                                         WHERE p.debit_move_id = l.id
-                                          AND p.max_date > %(date)s)
+                                          AND (p.max_date > %(date)s
+                                               OR %(doubtful)s))
                             OR EXISTS (SELECT 1 FROM account_partial_reconcile p
                                         WHERE p.credit_move_id = l.id
-                                          AND p.max_date > %(date)s))
+                                          AND (p.max_date > %(date)s
+                                               OR %(doubtful)s)))
                 )
                 SELECT move_id,
                        COALESCE(%(date)s::date - MIN(date_maturity), 0) AS days_late,
@@ -300,6 +308,7 @@ class AccountReminderOverdueTable(models.TransientModel):
                 """,
                 company=self.company_id.id,
                 date=self.date,
+                doubtful=doubtful_partial_sql("p"),
             )
         )
         return [

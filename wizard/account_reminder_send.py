@@ -47,6 +47,8 @@ class AccountReminderSend(models.TransientModel):
             [
                 ("move_type", "=", "out_invoice"),
                 ("reminder_state", "=", "to_do"),
+                # Its pending step goes at the next refresh: never proposed.
+                ("reminder_litigation", "=", False),
                 ("company_id", "in", self.env.companies.ids),
             ]
         )
