@@ -8,6 +8,7 @@ from lxml import etree
 
 from odoo.tests import tagged
 from odoo.tools import format_amount
+from odoo.tools.translate import TranslationModuleReader
 
 from .common import ReminderCommon
 
@@ -177,6 +178,25 @@ class TestReminderFrench(ReminderCommon):
         self.assertIn(
             "Étape de relance Relance 1 marquée comme faite.",
             invoice.message_ids[0].body,
+        )
+
+    def test_pot_holds_every_term_of_the_code(self):
+        # A term added, or a template reworded (or only re-indented by the XML
+        # formatter), without "make i18n" is missing from fr.po although the test
+        # below passes: French users would read English.
+        reader = TranslationModuleReader(
+            self.env.cr, modules=["account_invoice_reminder"], lang="fr_FR"
+        )
+        exported = {row[4] for row in reader}
+        pot = {
+            e.msgid
+            for e in polib.pofile(os.path.join(I18N, "account_invoice_reminder.pot"))
+        }
+        self.assertGreaterEqual(len(exported), 60)
+        self.assertEqual(
+            sorted(term[:80] for term in exported - pot),
+            [],
+            "terms of the code missing from the .pot: run make i18n",
         )
 
     def test_french_translation_is_complete(self):
