@@ -1,6 +1,7 @@
 import logging
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
 from . import reminder_policy
@@ -18,6 +19,8 @@ SERVER_FAILURES = ("mail_smtp",)
 # Attempts of a step the mail server failed, after which someone follows it up (the
 # daily job sends a step set to "send automatically" again until then).
 SERVER_ATTEMPTS = 3
+# What users may fill in on a history row (see write()).
+USER_EDITABLE_FIELDS = {"registered_mail_number", "receipt_attachment_ids"}
 
 
 class AccountReminderHistory(models.Model):
@@ -218,15 +221,17 @@ class AccountReminderHistory(models.Model):
         )
 
     def write(self, vals):
-        # The history is read-only for users, except what only comes after a letter
-        # was posted: its registered-mail number and the scanned receipt.
-        if (
-            vals
-            and set(vals) <= {"registered_mail_number", "receipt_attachment_ids"}
-            and self.env.user.has_group("account.group_account_invoice")
-        ):
-            self.check_access("read")
-            return super(AccountReminderHistory, self.sudo()).write(vals)
+        # The history is what happened: users may only add what comes after a letter
+        # was posted, its registered-mail number and the scanned receipt (the write
+        # access of billing users is for that, and for uploading the receipt, which
+        # Odoo checks as a write on the row). The add-on's own changes are sudo.
+        if not self.env.su and set(vals) - USER_EDITABLE_FIELDS:
+            raise AccessError(
+                self.env._(
+                    "The reminder history cannot be changed: only the registered-mail "
+                    "number and the receipt of a letter can be filled in."
+                )
+            )
         return super().write(vals)
 
     @api.depends("move_id", "step_id")

@@ -87,8 +87,8 @@ class AccountReminderLetter(models.AbstractModel):
         per customer by Odoo (one page, or one heading, per letter)."""
         primaries = self.env["account.move"].browse(g["primary"].id for g in groups)
         token = f"account_invoice_reminder.documents.{uuid.uuid4().hex}"
-        leads = primaries.filtered(
-            lambda m: next(g for g in groups if g["primary"] == m)["per_customer"]
+        leads = self.env["account.move"].browse(
+            g["primary"].id for g in groups if g["per_customer"]
         )
         self.env.cr.cache[token] = leads._reminder_read_customer_documents()
         Report = self.env["ir.actions.report"].with_context(
