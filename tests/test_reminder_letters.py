@@ -221,8 +221,25 @@ class TestReminderLetters(ReminderCommon):
         self.assertEqual(history.registered_mail_number, "1A 234 567 8901 2")
         self.assertEqual(history.receipt_attachment_ids, receipt)
         # Nothing else of the history can be changed.
-        with self.assertRaises(AccessError):
-            history.with_user(billing).write({"state": "failed"})
+        with self.assertRefused(AccessError, "cannot be changed"):
+            history.with_user(billing).write(
+                {"state": "failed", "registered_mail_number": "2B"}
+            )
+        # The receipt uploaded from the form: Odoo checks it as a write on the row.
+        scan = (
+            self.env["ir.attachment"]
+            .with_user(billing)
+            .create(
+                {
+                    "name": "AR scan.pdf",
+                    "raw": b"%PDF-1.4 scan",
+                    "res_model": history._name,
+                    "res_id": history.id,
+                }
+            )
+        )
+        history.with_user(billing).receipt_attachment_ids = [Command.link(scan.id)]
+        self.assertEqual(history.receipt_attachment_ids, receipt | scan)
 
     @freeze_time("2023-03-17")
     def test_bulk_letters_one_per_customer_in_its_language(self):
