@@ -3,6 +3,7 @@
 import html
 import re
 from datetime import date
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
@@ -274,6 +275,49 @@ class TestReminderLetters(ReminderCommon):
         self.assertEqual(merged.raw, french.raw + english.raw)
         self.assertEqual(self.level(first), (self.step_1, "done"))
         self.assertEqual(self.level(second), (self.step_1, "done"))
+
+    @freeze_time("2023-03-17")
+    def test_a_billing_user_prints_a_letter(self):
+        self.step_1.channel = "letter"
+        invoice = self.tagged_invoice()
+        billing = new_test_user(
+            self.env, login="billy", groups="account.group_account_invoice"
+        )
+        action = invoice.with_user(billing).action_reminder_send()
+        letter = invoice.reminder_history_ids.letter_attachment_id
+        self.assertEqual(action["url"], f"/web/content/{letter.id}?download=true")
+        # The user can download what the action points at.
+        self.assertTrue(letter.with_user(billing).raw)
+        self.assertEqual(invoice.reminder_history_ids.user_id, billing)
+        self.assertEqual(self.level(invoice), (self.step_1, "done"))
+
+    @freeze_time("2023-03-17")
+    def test_a_letter_that_cannot_be_printed_fails_alone(self):
+        self.step_1.channel = "letter"
+        invoice = self.tagged_invoice()
+        Report = type(self.env["ir.actions.report"])
+        with patch.object(
+            Report,
+            "_pre_render_qweb_pdf",
+            side_effect=UserError("Unable to find Wkhtmltopdf on this system."),
+        ):
+            result = self.env["account.reminder.sender"]._send(invoice)
+        history = invoice.reminder_history_ids
+        self.assertEqual(result["failed"], invoice)
+        self.assertRecordValues(
+            history,
+            [
+                {
+                    "channel": "letter",
+                    "state": "failed",
+                    "failure_reason": "the letter could not be printed: Unable to "
+                    "find Wkhtmltopdf on this system.",
+                    "letter_attachment_id": False,
+                }
+            ],
+        )
+        self.assertEqual(history.activity_id.res_id, invoice.id)
+        self.assertEqual(self.level(invoice), (self.step_1, "to_do"))
 
     # ---------------------------------------------------------------- phone
 
