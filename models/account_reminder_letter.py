@@ -171,27 +171,23 @@ class AccountReminderLetter(models.AbstractModel):
 
     @api.model
     def _download_action(self, attachments):
-        """Download the letters: the PDF itself for one, all of them in one PDF
-        (kept as an attachment of the user's, for this download) for several."""
+        """Download the letters: the PDF itself for one, all of them in one PDF,
+        merged by the controller, for several."""
         if len(attachments) > 1:
-            contents = [attachment.raw for attachment in attachments]
-            if all(content.startswith(b"%PDF") for content in contents):
-                raw = pdf.merge_pdf(contents)
-            else:
-                # Tests render HTML instead of PDF: nothing to merge.
-                raw = b"".join(contents)
-            attachments = self.env["ir.attachment"].create(
-                {
-                    "name": self.env._("Reminder letters.pdf"),
-                    "raw": raw,
-                    "mimetype": "application/pdf",
-                }
-            )
-        return {
-            "type": "ir.actions.act_url",
-            "url": f"/web/content/{attachments.id}?download=true",
-            "target": "download",
-        }
+            ids = ",".join(str(attachment_id) for attachment_id in attachments.ids)
+            url = f"/account_invoice_reminder/letters?ids={ids}"
+        else:
+            url = f"/web/content/{attachments.id}?download=true"
+        return {"type": "ir.actions.act_url", "url": url, "target": "download"}
+
+    @api.model
+    def _merge(self, attachments):
+        """The PDFs of ``attachments`` as one."""
+        contents = [attachment.raw for attachment in attachments]
+        if len(contents) > 1 and all(c.startswith(b"%PDF") for c in contents):
+            return pdf.merge_pdf(contents)
+        # Tests render reports as HTML instead of PDF: nothing to merge.
+        return b"".join(contents)
 
     # ------------------------------------------------------------------ content
 
