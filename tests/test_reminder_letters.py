@@ -9,7 +9,7 @@ from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import format_amount
 
 from .common import ReminderCommon
@@ -29,7 +29,7 @@ def text(content):
 
 
 @tagged("post_install", "-at_install")
-class TestReminderLetters(ReminderCommon):
+class TestReminderLetters(ReminderCommon, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -242,21 +242,23 @@ class TestReminderLetters(ReminderCommon):
         history.with_user(billing).receipt_attachment_ids = [Command.link(scan.id)]
         self.assertEqual(history.receipt_attachment_ids, receipt | scan)
 
-    @freeze_time("2023-03-17")
     def test_bulk_letters_one_per_customer_in_its_language(self):
         self.step_1.write({"channel": "letter", "show_late_fees": True})
         other = self.customer.copy({"name": "Cabinet Lefèvre", "lang": "en_US"})
-        first = self.make_invoice("2023-01-31", partner=self.customer)
-        second = self.make_invoice("2023-01-31", partner=other)
-        self.run_job()
-        wizard = (
-            self.env["account.reminder.send"]
-            .with_context(active_model="account.move", active_ids=(first | second).ids)
-            .create({})
-        )
-        self.assertEqual(wizard.line_ids.mapped("channel"), ["letter", "letter"])
-        self.assertFalse(any(wizard.line_ids.mapped("problem")))
-        action = wizard.action_send()
+        with freeze_time("2023-03-17"):
+            first = self.make_invoice("2023-01-31", partner=self.customer)
+            second = self.make_invoice("2023-01-31", partner=other)
+            self.run_job()
+            wizard = (
+                self.env["account.reminder.send"]
+                .with_context(
+                    active_model="account.move", active_ids=(first | second).ids
+                )
+                .create({})
+            )
+            self.assertEqual(wizard.line_ids.mapped("channel"), ["letter", "letter"])
+            self.assertFalse(any(wizard.line_ids.mapped("problem")))
+            action = wizard.action_send()
         self.assertIn("2 reminder letter(s) printed", action["params"]["message"])
         french = first.reminder_history_ids.letter_attachment_id
         english = second.reminder_history_ids.letter_attachment_id
@@ -266,15 +268,29 @@ class TestReminderLetters(ReminderCommon):
         self.assertIn("Dear Sir or Madam,", text(english.raw))
         self.assertIn("Penalties", text(english.raw))
         self.assertIn(text(self.eur(17.45, "en_US")), text(english.raw))
-        # The screen downloads both letters at once.
-        download = action["params"]["next"]
-        self.assertEqual(download["type"], "ir.actions.act_url")
-        merged = self.env["ir.attachment"].browse(
-            int(download["url"].split("/")[3].split("?")[0])
-        )
-        self.assertEqual(merged.raw, french.raw + english.raw)
         self.assertEqual(self.level(first), (self.step_1, "done"))
         self.assertEqual(self.level(second), (self.step_1, "done"))
+        # The screen downloads both letters at once, merged when asked.
+        download = action["params"]["next"]
+        self.assertEqual(
+            download,
+            {
+                "type": "ir.actions.act_url",
+                "url": "/account_invoice_reminder/letters?ids="
+                f"{french.id},{english.id}",
+                "target": "download",
+            },
+        )
+        new_test_user(self.env, login="billy", groups="account.group_account_invoice")
+        self.authenticate("billy", "billyxxx")
+        response = self.url_open(download["url"])
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.headers["Content-Type"], "application/pdf")
+        self.assertEqual(response.content, french.raw + english.raw)
+        # Not for who may not read the invoices.
+        new_test_user(self.env, login="intern", groups="base.group_user")
+        self.authenticate("intern", "internxx")
+        self.assertEqual(self.url_open(download["url"]).status_code, 403)
 
     @freeze_time("2023-03-17")
     def test_a_billing_user_prints_a_letter(self):
