@@ -2,7 +2,7 @@ import logging
 import uuid
 from collections import defaultdict
 
-from odoo import api, models
+from odoo import Command, api, models
 from odoo.exceptions import UserError
 from odoo.tools import format_amount, format_date, formatLang, frozendict, pdf
 
@@ -34,6 +34,7 @@ class AccountReminderLetter(models.AbstractModel):
             contents = self._render(groups)
         except (UserError, OSError) as error:
             # No wkhtmltopdf, or it failed: nothing was printed, someone must look.
+            _logger.warning("Invoice reminders: letters not printed: %s", error)
             sender = self.env["account.reminder.sender"]
             for group in groups:
                 group["problem"] = self.env._(
@@ -114,7 +115,8 @@ class AccountReminderLetter(models.AbstractModel):
                     move_id: streams[move_id]["stream"].getvalue()
                     for move_id in primaries.ids
                 }
-            # Not split (tests render HTML instead of PDF): one rendering each.
+            # Not split by Odoo (it found no heading per letter), or tests, which
+            # render HTML instead of PDF: one rendering per letter.
             return {
                 move_id: Report._render_qweb_pdf(LETTER_REPORT, [move_id])[0]
                 for move_id in primaries.ids
@@ -153,7 +155,7 @@ class AccountReminderLetter(models.AbstractModel):
                     channel="letter",
                     state="done",
                     done_date=today,
-                    recipient_ids=[(6, 0, group["recipient"].ids)],
+                    recipient_ids=[Command.set(group["recipient"].ids)],
                     letter_attachment_id=attachment.id,
                     sent_with_move_id=group["primary"].id
                     if move != group["primary"]
@@ -211,7 +213,9 @@ class AccountReminderLetter(models.AbstractModel):
         date_text = format_date(self.env, today, lang_code=lang)
         step = move.reminder_step_id
         formal = step.channel == "letter" and step.formal_notice
-        names = ", ".join(line["move"].name for line in statement["lines"])
+        names = ", ".join(
+            line["move"].name for line in statement["lines"] if line["reminded"]
+        )
         if formal:
             subject = self.env._("Formal notice to pay")
             if move.commercial_partner_id.reminder_consumer:
