@@ -464,6 +464,25 @@ class AccountMove(models.Model):
                     invoices=", ".join(settled.mapped("display_name")),
                 )
             )
+        calls = (
+            self.env["account.reminder.history"]
+            .sudo()
+            .search(
+                [
+                    ("move_id", "in", self.ids),
+                    ("channel", "=", "phone"),
+                    ("state", "=", "to_do"),
+                ]
+            )
+        )
+        if calls:
+            raise UserError(
+                self.env._(
+                    "A reminder call is planned for %(invoices)s: mark its activity "
+                    "as done, with the outcome of the call, to mark the step as done.",
+                    invoices=", ".join(calls.move_id.mapped("display_name")),
+                )
+            )
         live = self.env["account.reminder.sender"]._live_keys(self)
         on_its_way = self.filtered(
             lambda move: (
@@ -522,6 +541,8 @@ class AccountMove(models.Model):
         self.ensure_one()
         self.check_access("write")
         group = self.env["account.reminder.sender"]._check_sendable(self)
+        if group["channel"] != "email":
+            return self._reminder_send_other(group)
         template = self.reminder_step_id.mail_template_id
         attachments = self._reminder_pdf()
         recipient_lang = self.env["account.reminder.sender"]._lang(
@@ -554,6 +575,61 @@ class AccountMove(models.Model):
                 "reminder_send_move_id": self.id,
             },
         }
+
+    def _reminder_send_other(self, group):
+        """Print the letter, or plan the call, of this invoice's pending step."""
+        result = self.env["account.reminder.sender"]._send(self, per_customer=False)
+        if result["letters"]:
+            return self.env["account.reminder.letter"]._download_action(
+                result["letters"]
+            )
+        if result["calls"]:
+            activity = result["calls"][:1]
+            return {
+                "type": "ir.actions.client",
+                "tag": "display_notification",
+                "params": {
+                    "title": self.env._("Invoice reminders"),
+                    "message": self.env._(
+                        "Phone call planned for %(user)s: %(summary)s",
+                        user=activity.user_id.name,
+                        summary=activity.summary,
+                    ),
+                    "type": "success",
+                    "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+                },
+            }
+        reason = result["left_out"].get(self) or self.env._("no reminder to send")
+        raise UserError(
+            self.env._(
+                "The reminder of %(invoice)s cannot be sent: %(reason)s.",
+                invoice=self.display_name,
+                reason=reason,
+            )
+        )
+
+    def _reminder_postal_recipient(self):
+        """Whom a letter or a call is for: the invoice's contact when it is an
+        invoice address, else the customer's invoice address, else the customer."""
+        self.ensure_one()
+        if self.partner_id.type == "invoice":
+            return self.partner_id
+        commercial = self.commercial_partner_id
+        return self.env["res.partner"].browse(
+            commercial.address_get(["invoice"])["invoice"]
+        )
+
+    def _reminder_letter_lang(self):
+        """The language of the letter this invoice leads: its recipient's."""
+        self.ensure_one()
+        return self.env["account.reminder.sender"]._lang(
+            self._reminder_postal_recipient(), self.company_id
+        )
+
+    def _reminder_letter_values(self):
+        """What the reminder letter this invoice leads says (see the report)."""
+        self.ensure_one()
+        return self.env["account.reminder.letter"]._values(self)
 
     def action_reminder_send_bulk(self):
         """Preview, then send, the reminders of these invoices."""

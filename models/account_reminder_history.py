@@ -1,6 +1,7 @@
 import logging
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
 from . import reminder_policy
@@ -8,8 +9,9 @@ from . import reminder_policy
 _logger = logging.getLogger(__name__)
 
 # A reminder that was (or is being) delivered: at most one per invoice, installment
-# and step. A failed one does not count, so that it can be sent again.
-LIVE_STATES = ("queued", "sent", "done")
+# and step. A failed one does not count, so that it can be sent again. A phone call
+# still to make counts: its activity is with someone.
+LIVE_STATES = ("queued", "to_do", "sent", "done")
 FAILED_NOTIFICATIONS = ("bounce", "exception", "canceled")
 # Failures of the mail server, not of the customer's address: a server down or
 # refusing everything would otherwise ask for a follow-up of every reminder.
@@ -17,6 +19,8 @@ SERVER_FAILURES = ("mail_smtp",)
 # Attempts of a step the mail server failed, after which someone follows it up (the
 # daily job sends a step set to "send automatically" again until then).
 SERVER_ATTEMPTS = 3
+# What users may fill in on a history row (see write()).
+USER_EDITABLE_FIELDS = {"registered_mail_number", "receipt_attachment_ids"}
 
 
 class AccountReminderHistory(models.Model):
@@ -74,7 +78,12 @@ class AccountReminderHistory(models.Model):
         "when the mail does not reach the customer.",
     )
     channel = fields.Selection(
-        selection=[("email", "Email"), ("manual", "Manual")],
+        selection=[
+            ("email", "Email"),
+            ("letter", "Letter"),
+            ("phone", "Phone Call"),
+            ("manual", "Manual"),
+        ],
         required=True,
         readonly=True,
         default="email",
@@ -82,6 +91,7 @@ class AccountReminderHistory(models.Model):
     state = fields.Selection(
         selection=[
             ("queued", "Queued"),
+            ("to_do", "To Do"),
             ("sent", "Sent"),
             ("done", "Done"),
             ("failed", "Failed"),
@@ -106,8 +116,36 @@ class AccountReminderHistory(models.Model):
         comodel_name="mail.activity",
         string="Follow-up",
         readonly=True,
+        index="btree_not_null",
         ondelete="set null",
-        help="The activity scheduled because the reminder did not reach the customer.",
+        help="The activity scheduled because the reminder did not reach the customer, "
+        "or the phone call to make.",
+    )
+    outcome = fields.Text(
+        string="Call Outcome",
+        readonly=True,
+        help="What the customer said: the feedback given when the call's activity "
+        "was marked as done.",
+    )
+    letter_attachment_id = fields.Many2one(
+        comodel_name="ir.attachment",
+        string="Letter",
+        readonly=True,
+        ondelete="set null",
+        help="The PDF of the reminder letter, also attached to the invoice.",
+    )
+    # The only fields a billing user may fill in after the fact (see write()).
+    registered_mail_number = fields.Char(
+        help="The number of the registered letter (lettre recommandée avec accusé de "
+        "réception) that carried this reminder.",
+    )
+    receipt_attachment_ids = fields.Many2many(
+        comodel_name="ir.attachment",
+        relation="account_reminder_history_receipt_rel",
+        column1="history_id",
+        column2="attachment_id",
+        string="Receipt",
+        help="The scanned proof of posting or acknowledgement of receipt.",
     )
     recipient_ids = fields.Many2many(
         comodel_name="res.partner",
@@ -168,16 +206,33 @@ class AccountReminderHistory(models.Model):
     )
 
     def init(self):
+        # Named after its states: a database made before the phone calls' "to_do"
+        # gets the index with it instead of keeping the old one.
+        self.env.cr.execute("DROP INDEX IF EXISTS account_reminder_history_once")
         self.env.cr.execute(
             SQL(
                 """
-                CREATE UNIQUE INDEX IF NOT EXISTS account_reminder_history_once
+                CREATE UNIQUE INDEX IF NOT EXISTS account_reminder_history_live_once
                     ON account_reminder_history (move_id, cycle_key, step_id)
                  WHERE state IN %s
                 """,
                 LIVE_STATES,
             )
         )
+
+    def write(self, vals):
+        # The history is what happened: users may only add what comes after a letter
+        # was posted, its registered-mail number and the scanned receipt (the write
+        # access of billing users is for that, and for uploading the receipt, which
+        # Odoo checks as a write on the row). The add-on's own changes are sudo.
+        if not self.env.su and set(vals) - USER_EDITABLE_FIELDS:
+            raise AccessError(
+                self.env._(
+                    "The reminder history cannot be changed: only the registered-mail "
+                    "number and the receipt of a letter can be filled in."
+                )
+            )
+        return super().write(vals)
 
     @api.depends("move_id", "step_id")
     def _compute_display_name(self):
@@ -329,6 +384,7 @@ class AccountReminderHistory(models.Model):
         if not moves:
             return
         History = self.sudo()
+        History._reminder_cancel_calls(moves)
         queued = History.search(
             [("move_id", "in", moves.ids), ("state", "=", "queued")]
         )
@@ -359,6 +415,45 @@ class AccountReminderHistory(models.Model):
         rows.notification_ids.filtered(
             lambda n: n.notification_status not in ("sent", *FAILED_NOTIFICATIONS)
         ).write({"notification_status": "canceled"})
+
+    @api.model
+    def _reminder_cancel_calls(self, moves):
+        """Cancel the reminder calls still to make about ``moves``, which no longer
+        need one, with their activities (a call about several invoices too: it
+        would be about an invoice that is settled)."""
+        History = self.sudo()
+        planned = History.search(
+            [
+                ("move_id", "in", moves.ids),
+                ("channel", "=", "phone"),
+                ("state", "=", "to_do"),
+            ]
+        )
+        if not planned:
+            return
+        rows = History.search(
+            [
+                ("activity_id", "in", planned.activity_id.ids),
+                ("state", "=", "to_do"),
+            ]
+        )
+        for row in rows:
+            row.write(
+                {
+                    "state": "cancelled",
+                    "failure_reason": self.env._(
+                        "Cancelled before the call: the invoice no longer needs a "
+                        "reminder."
+                    )
+                    if row.move_id in moves
+                    else self.env._(
+                        "Cancelled before the call: the call was also about "
+                        "%(invoices)s, which no longer needs a reminder.",
+                        invoices=", ".join((planned.move_id & moves).mapped("name")),
+                    ),
+                }
+            )
+        rows.activity_id.sudo().unlink()
 
     def _reminder_schedule_follow_up(self):
         """An activity on each invoice whose reminder did not reach the customer."""

@@ -57,7 +57,11 @@ class AccountReminderSender(models.AbstractModel):
                 reason = self.env._("no reminder to send")
             elif not reason and (move.id, status.cycle_key, status.step_id) in live:
                 reason = self.env._("this reminder was already sent")
-            elif not reason and not move.reminder_step_id.mail_template_id:
+            elif (
+                not reason
+                and move.reminder_step_id.channel == "email"
+                and not move.reminder_step_id.mail_template_id
+            ):
                 reason = self.env._(
                     'the step "%(step)s" has no email template',
                     step=move.reminder_step_id.name,
@@ -100,13 +104,18 @@ class AccountReminderSender(models.AbstractModel):
         :param credits: what the customer is owed (``_customers_credits``)
         """
         company, partner = primary.company_id, primary.commercial_partner_id
-        recipient = primary._reminder_recipient()
+        # The channel of the highest step, as its template is the mail's.
+        channel = primary.reminder_step_id.channel or "email"
+        if channel == "email":
+            recipient = primary._reminder_recipient()
+        else:
+            recipient = primary._reminder_postal_recipient()
         overdue = defaultdict(float)
         for move in moves:
             overdue[move.currency_id] += move.reminder_amount_overdue
         credits = credits or {}
         problem, warnings = False, []
-        if not recipient:
+        if channel == "email" and not recipient:
             problem = self.env._(
                 "%(customer)s has no email address (on the invoice's contact, its "
                 "invoice address or the company)",
@@ -130,7 +139,21 @@ class AccountReminderSender(models.AbstractModel):
                     amounts=self._amounts_text(credits),
                 )
             )
-        if recipient and recipient.message_bounce:
+        if channel == "letter" and not (recipient.street and recipient.city):
+            warnings.append(
+                self.env._(
+                    "%(customer)s has no complete postal address: complete it before "
+                    "posting the letter.",
+                    customer=recipient.display_name,
+                )
+            )
+        if channel == "phone" and not (recipient.phone or recipient.mobile):
+            warnings.append(
+                self.env._(
+                    "%(customer)s has no phone number.", customer=recipient.display_name
+                )
+            )
+        if channel == "email" and recipient and recipient.message_bounce:
             warnings.append(
                 self.env._(
                     "Mails to %(email)s bounced %(count)s time(s).",
@@ -138,7 +161,7 @@ class AccountReminderSender(models.AbstractModel):
                     count=recipient.message_bounce,
                 )
             )
-        if not company.email:
+        if channel == "email" and not company.email:
             warnings.append(
                 self.env._(
                     "%(company)s has no email address: the mail is sent from the "
@@ -151,6 +174,7 @@ class AccountReminderSender(models.AbstractModel):
             "partner": partner,
             "moves": moves,
             "primary": primary,
+            "channel": channel,
             "recipient": recipient,
             "per_customer": grouped,
             "overdue": dict(overdue),
@@ -243,7 +267,14 @@ class AccountReminderSender(models.AbstractModel):
             left out with their reason
         """
         Move = self.env["account.move"].sudo()
-        result = {"mails": 0, "reminded": Move, "failed": Move, "left_out": {}}
+        result = {
+            "mails": 0,
+            "reminded": Move,
+            "failed": Move,
+            "left_out": {},
+            "letters": self.env["ir.attachment"],
+            "calls": self.env["mail.activity"],
+        }
         if not invoices:
             return result
         locked = self._lock(invoices)
@@ -259,8 +290,15 @@ class AccountReminderSender(models.AbstractModel):
                     self._record_failure(group)
                 result["failed"] |= group["moves"]
         sendable = [group for group in groups if not group["problem"]]
-        for chunk in split_every(SEND_CHUNK, sendable):
+        mails = [group for group in sendable if group["channel"] == "email"]
+        for chunk in split_every(SEND_CHUNK, mails):
             self._send_chunk(chunk, copy_salesperson, result)
+        letters = [group for group in sendable if group["channel"] == "letter"]
+        if letters:
+            self.env["account.reminder.letter"]._print(letters, result)
+        calls = [group for group in sendable if group["channel"] == "phone"]
+        if calls:
+            self.env["account.reminder.call"]._schedule(calls, result)
         return result
 
     @api.model
@@ -574,7 +612,7 @@ class AccountReminderSender(models.AbstractModel):
                 [
                     dict(
                         self._history_values(move, rows[move.id]["status"], lines),
-                        channel="email",
+                        channel=group.get("channel", "email"),
                         state="failed",
                         failure_reason=group["problem"],
                     )

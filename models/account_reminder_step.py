@@ -9,6 +9,10 @@ _lt = LazyTranslate(__name__)
 # What decides when a step is due: changing one may change any invoice's level.
 RULE_FIELDS = {"sequence", "trigger_basis", "delay_days", "active", "company_id"}
 
+# How a step reminds the customer. Letters are printed (a PDF per customer), phone
+# calls are activities for a person; only emails need a mail template.
+CHANNELS = [("email", "Email"), ("letter", "Letter"), ("phone", "Phone Call")]
+
 # Ten years: beyond that a delay is a typing error, and dates would overflow.
 MAX_DELAY_DAYS = 3650
 
@@ -39,6 +43,19 @@ class AccountReminderStep(models.Model):
         string="Email Template",
         domain=[("model", "=", "account.move")],
         ondelete="set null",
+    )
+    channel = fields.Selection(
+        selection=CHANNELS,
+        required=True,
+        default="email",
+        help="Email: a mail from the template.\nLetter: a PDF per customer to print "
+        "and post, attached to the invoice.\nPhone Call: an activity to call the "
+        "customer, for the invoice's salesperson (else the credit controller); the "
+        "step is done when the activity is.",
+    )
+    formal_notice = fields.Boolean(
+        help="The letter is a formal notice to pay (mise en demeure), with the legal "
+        "wording, to send by registered mail.",
     )
     trigger_basis = fields.Selection(
         selection=[

@@ -55,7 +55,13 @@ class AccountReminderEffectivenessReport(models.Model):
     )
     step_id = fields.Many2one(comodel_name="account.reminder.step", readonly=True)
     channel = fields.Selection(
-        selection=[("email", "Email"), ("manual", "Manual")], readonly=True
+        selection=[
+            ("email", "Email"),
+            ("letter", "Letter"),
+            ("phone", "Phone Call"),
+            ("manual", "Manual"),
+        ],
+        readonly=True,
     )
     user_id = fields.Many2one(comodel_name="res.users", string="By", readonly=True)
     date = fields.Date(

@@ -8,6 +8,7 @@ from . import (
     test_reminder_i18n,
     test_reminder_job,
     test_reminder_late_fees,
+    test_reminder_letters,
     test_reminder_litigation,
     test_reminder_policy,
     test_reminder_properties,

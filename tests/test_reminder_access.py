@@ -117,9 +117,18 @@ class TestReminderAccess(ReminderCommon):
             "read history": lambda u: self.history.with_user(u).read(
                 ["state", "step_id", "email_to"]
             ),
+            # What comes after a letter was posted, and nothing else.
+            "fill in registered mail": lambda u: self.history.with_user(u).write(
+                {"registered_mail_number": "1A 234 567 8901 2"}
+            ),
+            "edit history": lambda u: self.history.with_user(u).write(
+                {"state": "cancelled"}
+            ),
         }
         expected = {
-            "manager": dict.fromkeys(operations, ALLOWED),
+            "manager": dict(
+                dict.fromkeys(operations, ALLOWED), **{"edit history": REFUSED}
+            ),
             "billing": {
                 "read steps": ALLOWED,
                 "edit steps": REFUSED,
@@ -128,6 +137,8 @@ class TestReminderAccess(ReminderCommon):
                 "mark done": ALLOWED,
                 "send": ALLOWED,
                 "read history": ALLOWED,
+                "fill in registered mail": ALLOWED,
+                "edit history": REFUSED,
             },
             "auditor": {
                 "read steps": ALLOWED,
@@ -137,6 +148,8 @@ class TestReminderAccess(ReminderCommon):
                 "mark done": REFUSED,
                 "send": REFUSED,
                 "read history": ALLOWED,
+                "fill in registered mail": REFUSED,
+                "edit history": REFUSED,
             },
             "internal": dict.fromkeys(operations, REFUSED),
             "portal": dict.fromkeys(operations, REFUSED),

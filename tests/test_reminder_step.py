@@ -301,6 +301,7 @@ class TestReminderStep(ReminderCommon):
             [
                 "sequence",
                 "name",
+                "channel",
                 "mail_template_id",
                 "trigger_basis",
                 "delay_days",
@@ -313,7 +314,7 @@ class TestReminderStep(ReminderCommon):
         left, right = form.findall(".//sheet/group/group")
         self.assertEqual(
             [f.get("name") for f in left.iter("field")],
-            ["name", "sequence", "mail_template_id"],
+            ["name", "sequence", "channel", "mail_template_id", "formal_notice"],
         )
         self.assertEqual(
             [f.get("name") for f in right.iter("field")][:3],
@@ -387,6 +388,7 @@ class TestReminderStep(ReminderCommon):
                 "partner_id",
                 "levels",
                 "step_id",
+                "channel",
                 "recipient_id",
                 "email",
                 "amount_overdue",

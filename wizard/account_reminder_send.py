@@ -83,6 +83,16 @@ class AccountReminderSend(models.TransientModel):
             mails=result["mails"],
             invoices=len(result["reminded"]),
         )
+        if result["letters"]:
+            message += " " + self.env._(
+                "%(count)s reminder letter(s) printed, attached to their invoices.",
+                count=len(result["letters"]),
+            )
+        if result["calls"]:
+            message += " " + self.env._(
+                "%(count)s phone call(s) planned as activities.",
+                count=len(result["calls"]),
+            )
         if result["failed"]:
             message += " " + self.env._(
                 "%(count)s invoice(s) could not be reminded (no email address): an "
@@ -99,6 +109,12 @@ class AccountReminderSend(models.TransientModel):
                 count=len(result["left_out"]),
                 reasons="; ".join(reasons),
             )
+        next_action = {"type": "ir.actions.act_window_close"}
+        if result["letters"]:
+            # The letters to print, all in one PDF, once the dialog closes.
+            next_action = self.env["account.reminder.letter"]._download_action(
+                result["letters"]
+            )
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
@@ -107,6 +123,6 @@ class AccountReminderSend(models.TransientModel):
                 "message": message,
                 "type": "success" if not result["failed"] else "warning",
                 "sticky": bool(result["failed"] or result["left_out"]),
-                "next": {"type": "ir.actions.act_window_close"},
+                "next": next_action,
             },
         }

@@ -25,6 +25,10 @@ class AccountReminderSendLine(models.TransientModel):
         readonly=True,
         help="The highest step of the invoices: its template is used.",
     )
+    channel = fields.Selection(
+        related="step_id.channel",
+        help="How the customer is reminded: the channel of the highest step.",
+    )
     recipient_id = fields.Many2one(comodel_name="res.partner", readonly=True)
     email = fields.Char(related="recipient_id.email", string="Email")
     amount_overdue = fields.Char(
