@@ -1289,11 +1289,18 @@ class AccountMove(models.Model):
     def write(self, vals):
         res = super().write(vals)
         if REMINDER_TRIGGER_FIELDS.intersection(vals):
-            self._reminder_schedule_refresh()
+            # What a user sets on the form (a pause, an exclusion, litigation) is
+            # applied at once: the form reads the level back in the same request,
+            # before the commit. Payments and state changes wait for the commit, when
+            # every amount is final.
+            self._reminder_schedule_refresh(
+                now=not {"state", "payment_state"}.intersection(vals)
+            )
         return res
 
-    def _reminder_schedule_refresh(self):
-        """Apply the reminder rules to these invoices when the transaction ends.
+    def _reminder_schedule_refresh(self, now=False):
+        """Apply the reminder rules to these invoices when the transaction ends
+        (``now``: at once, and again when it ends).
 
         A payment, a reversal, a reset to draft or a block changes what an invoice
         owes: its tag must follow at once, not at the next daily run. Done at commit
@@ -1306,6 +1313,8 @@ class AccountMove(models.Model):
         ]
         if not ids:
             return
+        if now:
+            self._reminder_refresh_safely(self.browse(ids))
         precommit = self.env.cr.precommit
         pending = precommit.data.setdefault("account_invoice_reminder.refresh", set())
         if not pending:
@@ -1315,6 +1324,10 @@ class AccountMove(models.Model):
     def _reminder_refresh_scheduled(self):
         ids = self.env.cr.precommit.data.pop("account_invoice_reminder.refresh", set())
         moves = self.env["account.move"].browse(sorted(ids)).exists()
+        self._reminder_refresh_safely(moves)
+
+    def _reminder_refresh_safely(self, moves):
+        """Refresh ``moves``; a failure is logged, the daily job catches up."""
         try:
             with self.env.cr.savepoint():
                 moves._reminder_refresh()

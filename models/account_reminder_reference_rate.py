@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import format_date
 
 
 class AccountReminderReferenceRate(models.Model):
@@ -41,7 +42,7 @@ class AccountReminderReferenceRate(models.Model):
                     self.env._(
                         "A reference rate applies from 1 January or 1 July, not from "
                         "%(date)s.",
-                        date=rate.date_start,
+                        date=format_date(self.env, rate.date_start),
                     )
                 )
             if rate.rate < 0:

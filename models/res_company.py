@@ -3,7 +3,7 @@ from datetime import datetime
 import pytz
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 from odoo.addons.base.models.res_partner import _tz_get
 
@@ -106,6 +106,34 @@ class ResCompany(models.Model):
         "(416 Clients douteux ou litigieux in the French chart). Empty: the first "
         "reconcilable account whose code starts with 416.",
     )
+
+    @api.constrains(
+        "reminder_min_amount",
+        "reminder_penalty_points",
+        "reminder_public_penalty_points",
+        "reminder_penalty_rate",
+        "reminder_indemnity_amount",
+    )
+    def _check_reminder_amounts(self):
+        # A negative figure would give negative penalties, and a fee invoice that
+        # pays the customer.
+        labels = {
+            "reminder_min_amount": self.env._("minimum amount to remind"),
+            "reminder_penalty_points": self.env._("points added to the reference rate"),
+            "reminder_public_penalty_points": self.env._("points for public buyers"),
+            "reminder_penalty_rate": self.env._("penalty rate of the terms of sale"),
+            "reminder_indemnity_amount": self.env._("fixed recovery indemnity"),
+        }
+        for company in self:
+            for name, label in labels.items():
+                if company[name] < 0:
+                    raise ValidationError(
+                        self.env._(
+                            "The %(setting)s of %(company)s cannot be negative.",
+                            setting=label,
+                            company=company.name,
+                        )
+                    )
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 from .account_move import REMINDER_GROUPS
 
@@ -32,6 +33,17 @@ class ResPartner(models.Model):
         help="The late-payment rate agreed with this customer, when its contract "
         "states one. Empty: the company's rule.",
     )
+
+    @api.constrains("reminder_penalty_rate")
+    def _check_reminder_penalty_rate(self):
+        for partner in self:
+            if partner.reminder_penalty_rate < 0:
+                raise ValidationError(
+                    self.env._(
+                        "The contract penalty rate of %(customer)s cannot be negative.",
+                        customer=partner.display_name,
+                    )
+                )
 
     @api.model
     def _commercial_fields(self):

@@ -26,7 +26,7 @@ class ReminderCommon(AccountTestInvoicingCommon):
                 patch.object(
                     account_move.AccountMove,
                     "_reminder_schedule_refresh",
-                    lambda self: None,
+                    lambda self, now=False: None,
                 )
             )
         super().setUpClass()

@@ -30,6 +30,28 @@ class TestReminderRefresh(ReminderCommon):
         self.assertEqual(self.run_job()["withdrawn"], 0)  # nothing left for the job
 
     @freeze_time("2023-02-10")
+    def test_the_form_reads_back_what_a_pause_changed(self):
+        invoice = self.make_invoice("2023-01-31")
+        self.commit()
+        self.assertEqual(self.level(invoice), (self.step_1, "to_do"))
+        # The web client saves and reads in one request, before any commit.
+        invoice.web_save(
+            {"reminder_pause_reason": "dispute", "reminder_pause_until": "2023-03-01"},
+            {"reminder_state": {}, "reminder_tag": {}},
+        )
+        self.assertEqual(
+            invoice.read(["reminder_state", "reminder_tag"])[0],
+            {"id": invoice.id, "reminder_state": False, "reminder_tag": False},
+        )
+        invoice.web_save(
+            {"reminder_pause_reason": False, "reminder_pause_until": False}, {}
+        )
+        self.assertEqual(
+            invoice.read(["reminder_state", "reminder_tag"])[0],
+            {"id": invoice.id, "reminder_state": "to_do", "reminder_tag": "to_remind"},
+        )
+
+    @freeze_time("2023-02-10")
     def test_unreconciled_payment_tags_again_at_once(self):
         invoice = self.make_invoice("2023-01-31")
         payment = self.pay(invoice, 1000.0, D("2023-02-10"))

@@ -5,6 +5,7 @@ from datetime import date
 from freezegun import freeze_time
 from lxml import etree
 
+from odoo.exceptions import ValidationError
 from odoo.tests import Form, tagged
 
 from .common import ReminderCommon
@@ -139,3 +140,33 @@ class TestReminderSettings(ReminderCommon):
         self.assertEqual(self.company.reminder_full_scan_date, date(2023, 2, 7))
         self.save_settings(reminder_tz="Europe/Paris")
         self.assertFalse(self.company.reminder_full_scan_date)
+
+    def test_negative_figures_are_refused(self):
+        for name in (
+            "reminder_min_amount",
+            "reminder_penalty_points",
+            "reminder_public_penalty_points",
+            "reminder_penalty_rate",
+            "reminder_indemnity_amount",
+        ):
+            with self.assertRefused(ValidationError, "cannot be negative"):
+                self.save_settings(**{name: -100.0})
+        self.assertRecordValues(
+            self.company,
+            [
+                {
+                    "reminder_min_amount": 0.0,
+                    "reminder_penalty_points": 10.0,
+                    "reminder_indemnity_amount": 40.0,
+                }
+            ],
+        )
+        fr = self.company.with_context(lang="fr_FR")
+        with self.assertRefused(
+            ValidationError,
+            "Le nombre de points ajoutés au taux de référence de "
+            f"{self.company.name} ne peut pas être négatif.",
+        ):
+            fr.reminder_penalty_points = -1
+        with self.assertRefused(ValidationError, "ne peut pas être négatif"):
+            self.partner_a.with_context(lang="fr_FR").reminder_penalty_rate = -5

@@ -363,7 +363,8 @@ class TestReminderStep(ReminderCommon):
         button = form.find(".//header/button[@name='action_reminder_send']")
         self.assertEqual(
             button.get("invisible"),
-            "reminder_state != 'to_do' or move_type != 'out_invoice'",
+            "reminder_state != 'to_do' or move_type != 'out_invoice' "
+            "or reminder_litigation",
         )
         for name in (
             "reminder_excluded",

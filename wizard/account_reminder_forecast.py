@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_date
 
 
 class AccountReminderForecast(models.TransientModel):
@@ -21,7 +22,12 @@ class AccountReminderForecast(models.TransientModel):
         string="Forecast",
         readonly=True,
     )
-    tag_count = fields.Integer(string="Invoices to Remind", compute="_compute_counts")
+    tag_count = fields.Integer(
+        string="Newly to Remind",
+        compute="_compute_counts",
+        help="Invoices that would get a new pending step that day; those already to "
+        "remind today stay so and are not counted.",
+    )
     withdraw_count = fields.Integer(
         string="Reminders Withdrawn", compute="_compute_counts"
     )
@@ -42,7 +48,7 @@ class AccountReminderForecast(models.TransientModel):
                 self.env._(
                     "A forecast is for today or a later day, not %(date)s: the "
                     "reminder history tells what happened before.",
-                    date=self.date,
+                    date=format_date(self.env, self.date),
                 )
             )
         rows = self.env["account.move"]._reminder_forecast(

@@ -188,7 +188,14 @@ class AccountReminderOverdueTable(models.TransientModel):
             return 0.0
         self._check_company_allowed()
         self.env["account.move.line"].flush_model(
-            ["company_id", "parent_state", "account_id", "date", "balance"]
+            [
+                "company_id",
+                "parent_state",
+                "account_id",
+                "date",
+                "balance",
+                "reminder_fee_origin_id",
+            ]
         )
         self.env["account.account"].flush_model(["account_type"])
         self.env.cr.execute(
@@ -199,6 +206,8 @@ class AccountReminderOverdueTable(models.TransientModel):
                   JOIN account_account a ON a.id = l.account_id
                  WHERE l.company_id = %(company)s AND l.parent_state = 'posted'
                    AND a.account_type = 'income'
+                   -- Late-payment penalties and indemnities are damages, not sales.
+                   AND l.reminder_fee_origin_id IS NULL
                    AND l.date BETWEEN %(date_from)s AND %(date_to)s
                 """,
                 company=self.company_id.id,

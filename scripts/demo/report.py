@@ -14,7 +14,10 @@ while last and start < half:
     start = date(start.year + 1, 1, 1) if start.month == 7 else date(start.year, 7, 1)
     if not Rate.search_count([("date_start", "=", start)]):
         Rate.create({"date_start": start, "rate": last.rate})
-        print(f"Demo only: reference rate {last.rate} % assumed from {start:%d/%m/%Y}")
+        print(
+            f"Démo uniquement : taux de référence de {last.rate} % supposé à partir du "
+            f"{start:%d/%m/%Y} (à vérifier auprès de la Banque de France)"
+        )
 stats = env["account.move"]._cron_invoice_reminder()
 env.cr.commit()
 env = env(context=dict(env.context, lang="fr_FR"))

@@ -1,22 +1,35 @@
-# Fed to "odoo shell" by scripts/forecast/run: the forecast of the daily job on a day.
+# Fed to "odoo shell" by scripts/forecast/run: the forecast of the daily job on a day,
+# printed in French as the demo's report is.
 import os
+import sys
 from datetime import date
 
 day = date.fromisoformat(os.environ["REMINDER_FORECAST_DATE"])
+env = env(context=dict(env.context, lang="fr_FR"))
 Move = env["account.move"].sudo()
+today = min(company._reminder_today() for company in env["res.company"].search([]))
+if day < today:
+    sys.exit(
+        f"Une prévision porte sur aujourd'hui ou un jour ultérieur, pas sur le "
+        f"{day:%d/%m/%Y} : l'historique des relances indique ce qui s'est passé avant."
+    )
 rows = Move._reminder_forecast(day)
 moves = Move.browse([row["move_id"] for row in rows])
 steps = env["account.reminder.step"].sudo().browse([r["step_id"] for r in rows])
 names = {step.id: step.name for step in steps}
-print(f"Forecast of the daily reminder job on {day} (nothing changed):")
+changes = {"tag": "à relancer", "withdraw": "retirée"}
+title = f"Prévision de la tâche quotidienne des relances au {day:%d/%m/%Y}"
+print(f"{title} (rien n'est modifié) :")
 for row in rows:
     move = moves.browse(row["move_id"])
-    verb = "to remind" if row["change"] == "tag" else "withdrawn"
+    amount = f"{row['amount']:,.2f}".replace(",", " ").replace(".", ",")
     print(
-        f"  {move.name:<20} {move.commercial_partner_id.name[:30]:<30} "
-        f"{names.get(row['step_id'], ''):<12} {verb:<10} "
-        f"{row['amount']:>12,.2f} {move.currency_id.name}"
+        f"  {move.company_id.name[:22]:<22} {move.name:<16} "
+        f"{move.commercial_partner_id.name[:26]:<26} "
+        f"{names.get(row['step_id'], ''):<12} {changes[row['change']]:<11} "
+        f"{amount:>12} {move.currency_id.name}"
     )
 tagged = sum(1 for row in rows if row["change"] == "tag")
-print(f"{tagged} invoices to remind, {len(rows) - tagged} reminders withdrawn")
+withdrawn = len(rows) - tagged
+print(f"{tagged} facture(s) de plus à relancer, {withdrawn} relance(s) retirée(s)")
 env.cr.rollback()
