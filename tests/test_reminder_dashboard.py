@@ -495,6 +495,24 @@ class TestReminderDashboard(ReminderCommon):
         self.make_invoice("2023-10-01", 9000.0, company=other)
         self.make_invoice("2024-01-05", 7000.0)  # issued after the closing date
         self.make_invoice("2023-10-01", 6000.0, post=False)  # draft
+        # An invoice of late-payment fees (paid: not in the table): damages, not
+        # turnover.
+        fees = self.make_invoice(
+            "2023-11-01",
+            invoice_line_ids=[
+                Command.create(
+                    {
+                        "name": "Pénalités de retard",
+                        "quantity": 1,
+                        "price_unit": 250.0,
+                        "tax_ids": [],
+                        "reminder_fee_origin_id": taxed.id,
+                        "reminder_fee_kind": "penalty",
+                    }
+                )
+            ],
+        )
+        self.pay(fees, 250.0, D("2023-11-15"))
 
         table = self.overdue_table(as_of)
         self.assertEqual(
