@@ -3,7 +3,6 @@ import uuid
 from collections import defaultdict
 
 from odoo import Command, api, models
-from odoo.exceptions import UserError
 from odoo.tools import format_amount, format_date, formatLang, frozendict, pdf
 
 from . import reminder_policy
@@ -30,13 +29,20 @@ class AccountReminderLetter(models.AbstractModel):
 
         :param result: the sender's result, given the letters and invoices reminded
         """
-        try:
-            contents = self._render(groups)
-        except (UserError, OSError) as error:
-            # No wkhtmltopdf, or it failed: nothing was printed, someone must look.
-            _logger.warning("Invoice reminders: letters not printed: %s", error)
-            sender = self.env["account.reminder.sender"]
-            for group in groups:
+        # One letter per wkhtmltopdf run: several at once gave an empty PDF with
+        # Debian's wkhtmltopdf 0.12.6 (unpatched Qt) although each alone printed,
+        # and a letter that cannot be printed must not stop the others.
+        sender = self.env["account.reminder.sender"]
+        contents, printed = {}, []
+        for group in groups:
+            try:
+                contents.update(self._render([group]))
+            except Exception as error:  # noqa: BLE001 - this letter fails alone
+                _logger.warning(
+                    "Invoice reminders: letter of %s not printed: %s",
+                    group["primary"].display_name,
+                    error,
+                )
                 group["problem"] = self.env._(
                     "the letter could not be printed: %(error)s",
                     error=sender._error_text(error),
@@ -44,6 +50,10 @@ class AccountReminderLetter(models.AbstractModel):
                 with self.env.cr.savepoint():
                     sender._record_failure(group)
                 result["failed"] |= group["moves"]
+            else:
+                printed.append(group)
+        groups = printed
+        if not groups:
             return
         Attachment = self.env["ir.attachment"].sudo()
         attachments = Attachment.create(

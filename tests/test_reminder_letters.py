@@ -335,6 +335,41 @@ class TestReminderLetters(ReminderCommon, HttpCase):
         self.assertEqual(history.activity_id.res_id, invoice.id)
         self.assertEqual(self.level(invoice), (self.step_1, "to_do"))
 
+    @freeze_time("2023-03-17")
+    def test_each_letter_prints_alone_and_fails_alone(self):
+        self.step_1.channel = "letter"
+        other = self.customer.copy({"name": "Quincaillerie Roux"})
+        first = self.tagged_invoice()
+        second = self.tagged_invoice(customer=other)
+        Letter = type(self.env["account.reminder.letter"])
+        render = Letter._render
+        calls = []
+
+        def render_one(letter, groups):
+            calls.append([group["primary"] for group in groups])
+            if groups[0]["primary"] == second:
+                raise ValueError("Cannot read an empty file")
+            return render(letter, groups)
+
+        with patch.object(Letter, "_render", render_one):
+            result = self.env["account.reminder.sender"]._send(first | second)
+        self.assertEqual(calls, [[first], [second]])  # one wkhtmltopdf run each
+        self.assertEqual(result["failed"], second)
+        self.assertEqual(result["reminded"], first)
+        self.assertEqual(self.level(first), (self.step_1, "done"))
+        self.assertEqual(self.level(second), (self.step_1, "to_do"))
+        self.assertRecordValues(
+            second.reminder_history_ids,
+            [
+                {
+                    "state": "failed",
+                    "failure_reason": "the letter could not be printed: Cannot read "
+                    "an empty file",
+                }
+            ],
+        )
+        self.assertTrue(first.reminder_history_ids.letter_attachment_id)
+
     # ---------------------------------------------------------------- phone
 
     @freeze_time("2023-03-17")
