@@ -168,7 +168,11 @@ class AccountReminderEffectivenessReport(models.Model):
                        h.done_date AS date,
                        h.amount_residual_company AS amount_residual,
                        p.paid_date,
-                       GREATEST(p.paid_date - h.done_date, 0) AS days_to_pay,
+                       -- GREATEST ignores NULL: without the CASE an unpaid invoice
+                       -- would count as paid the same day in the average.
+                       CASE WHEN p.paid_date IS NOT NULL
+                            THEN GREATEST(p.paid_date - h.done_date, 0)
+                       END AS days_to_pay,
                        %(windows)s
                   FROM account_reminder_history h
                   JOIN res_company c ON c.id = h.company_id

@@ -247,7 +247,13 @@ class TestReminderDashboard(ReminderCommon):
         groups = self.grouped(
             "account.reminder.effectiveness.report",
             "step_id",
-            ["rate_7:avg", "rate_15:avg", "rate_30:avg", "paid_15:sum"],
+            [
+                "rate_7:avg",
+                "rate_15:avg",
+                "rate_30:avg",
+                "paid_15:sum",
+                "days_to_pay:avg",
+            ],
         )
         self.assertEqual(
             groups,
@@ -257,6 +263,8 @@ class TestReminderDashboard(ReminderCommon):
                     "rate_15:avg": 50.0,
                     "rate_30:avg": 75.0,
                     "paid_15:sum": 2,
+                    # Over the three paid invoices only: (10 + 3 + 20) / 3.
+                    "days_to_pay:avg": 11.0,
                     "__count": 4,
                 }
             },

@@ -11,7 +11,7 @@ class AccountReminderSend(models.TransientModel):
         default=lambda self: self._default_move_ids(),
     )
     per_customer = fields.Boolean(
-        string="One Mail per Customer",
+        string="One Reminder per Customer",
         default=lambda self: self.env.company.reminder_group_per_customer,
         help="One mail per customer and company, listing all its overdue invoices, "
         "with the template of the highest step. Off: one mail per invoice.",
@@ -35,7 +35,7 @@ class AccountReminderSend(models.TransientModel):
         help="Selected invoices that will not be reminded, and why.",
     )
     mail_count = fields.Integer(
-        string="Mails to Send", compute="_compute_line_ids", store=True
+        string="Reminders to Send", compute="_compute_line_ids", store=True
     )
 
     @api.model

@@ -21,7 +21,6 @@ class AccountReminderSendLine(models.TransientModel):
     levels = fields.Char(readonly=True)
     step_id = fields.Many2one(
         comodel_name="account.reminder.step",
-        string="Template of Step",
         readonly=True,
         help="The highest step of the invoices: its template is used.",
     )
