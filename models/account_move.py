@@ -983,12 +983,13 @@ class AccountMove(models.Model):
             until, indemnity_charged = charged.get(move.id, (None, False))
             precision = Decimal(str(move.currency_id.rounding))
             try:
-                penalty = late_payment.penalties(parts, day, rule, until, precision)
+                # Read once: the total and the first day charged both need them.
                 periods = [
                     p
                     for part in parts
                     for p in late_payment.periods(part, day, rule, until)
                 ]
+                penalty = late_payment.total(periods, precision)
             except late_payment.MissingRate as missing:
                 penalty, periods = Decimal(0), []
                 note = self.env._(
@@ -1611,59 +1612,57 @@ class AccountMove(models.Model):
                 company, day, pending_only=not plan.steps, full=True
             )
             ids = sorted(seen + unseen)
-            for start in range(0, len(ids), REMINDER_SCAN_SIZE):
-                chunk = ids[start : start + REMINDER_SCAN_SIZE]
-                rows = Move._reminder_read_status(chunk)
-                found = []
-                for move_id in chunk:
-                    try:
-                        change = Move._reminder_change(rows[move_id], plan)
-                    except Exception:  # noqa: BLE001 - as the job: skipped, logged
-                        _logger.exception(
-                            "Invoice reminders forecast: invoice %s skipped", move_id
-                        )
-                        continue
-                    if not change:
-                        continue
-                    old, new = change[:2]
-                    kind = _reminder_change_kind(old, new)
-                    if kind:
-                        found.append((move_id, kind, new if kind == "tag" else old))
-                installments = Move._reminder_read_installments(
-                    [move_id for move_id, __, __ in found]
+            found = []
+            for move_id, (old, new, __) in Move._reminder_scan_changes(
+                ids, plan, {"failed": 0}
+            ):
+                kind = _reminder_change_kind(old, new)
+                if kind:
+                    found.append((move_id, kind, new if kind == "tag" else old))
+            installments = Move._reminder_read_installments(
+                [move_id for move_id, __, __ in found]
+            )
+            for move_id, kind, status in found:
+                result.append(
+                    {
+                        "move_id": move_id,
+                        "company_id": company.id,
+                        "step_id": status.step_id,
+                        "change": kind,
+                        "amount": sum(
+                            residual
+                            for __, due, residual in installments.get(move_id, ())
+                            if due < day
+                        ),
+                    }
                 )
-                for move_id, kind, status in found:
-                    result.append(
-                        {
-                            "move_id": move_id,
-                            "company_id": company.id,
-                            "step_id": status.step_id,
-                            "change": kind,
-                            "amount": sum(
-                                residual
-                                for __, due, residual in installments.get(move_id, ())
-                                if due < day
-                            ),
-                        }
-                    )
         return result
 
     @api.model
     def _reminder_scan(self, ids, plan, stats):
         """Which of invoices ``ids`` change today: read and decided in chunks,
         nothing locked nor written."""
-        changing = []
+        return [
+            move_id for move_id, __ in self._reminder_scan_changes(ids, plan, stats)
+        ]
+
+    @api.model
+    def _reminder_scan_changes(self, ids, plan, stats):
+        """``(move id, change)`` of the invoices ``ids`` whose status changes on
+        ``plan.today`` (see ``_reminder_change``), read in chunks, nothing locked
+        nor written; shared by the daily job's scan and the forecast."""
         for start in range(0, len(ids), REMINDER_SCAN_SIZE):
             chunk = ids[start : start + REMINDER_SCAN_SIZE]
             rows = self._reminder_read_status(chunk)
             for move_id in chunk:
                 try:
-                    if self._reminder_change(rows[move_id], plan):
-                        changing.append(move_id)
+                    change = self._reminder_change(rows[move_id], plan)
                 except Exception:  # noqa: BLE001 - one bad invoice must not stop the run
                     stats["failed"] += 1
                     _logger.exception("Invoice reminders: invoice %s skipped", move_id)
-        return changing
+                    continue
+                if change:
+                    yield move_id, change
 
     @api.model
     def _reminder_run_batch(self, ids, plan, stats, own_transaction=True):

@@ -142,11 +142,16 @@ def _merge(result):
 def penalties(installments, on, rule, after=None, precision=Decimal("0.01")):
     """Penalties owed on ``on`` for the installments of one invoice, rounded once;
     only for the days after ``after`` when given (already charged up to it)."""
-    total = sum(
-        (p.amount for inst in installments for p in periods(inst, on, rule, after)),
-        ZERO,
+    return total(
+        [p for inst in installments for p in periods(inst, on, rule, after)],
+        precision,
     )
-    return total.quantize(precision, rounding=ROUND_HALF_UP)
+
+
+def total(late_periods, precision=Decimal("0.01")):
+    """The penalties of ``late_periods``, rounded once, half up."""
+    amount = sum((p.amount for p in late_periods), ZERO)
+    return amount.quantize(precision, rounding=ROUND_HALF_UP)
 
 
 def indemnity(installments, on, amount):
