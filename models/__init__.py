@@ -2,6 +2,7 @@ from . import (
     account_move,
     account_move_line,
     account_reminder_call,
+    account_reminder_courtesy,
     account_reminder_history,
     account_reminder_letter,
     account_reminder_level,

@@ -143,8 +143,48 @@ class AccountMove(models.Model):
         copy=False,
         help="Steps done for the installment currently reminded.",
     )
+    # The courtesy reminder before the due date lives in account.reminder.courtesy,
+    # apart from the level: these fields show it.
+    reminder_courtesy_ids = fields.One2many(
+        comodel_name="account.reminder.courtesy",
+        inverse_name="move_id",
+        string="Courtesy Reminder Record",
+        groups=REMINDER_GROUPS,
+        readonly=True,
+        copy=False,
+    )
+    reminder_courtesy_step_id = fields.Many2one(
+        comodel_name="account.reminder.step",
+        string="Courtesy Reminder",
+        groups=REMINDER_GROUPS,
+        compute="_compute_reminder_courtesy",
+        search="_search_reminder_courtesy_step_id",
+        help="The courtesy reminder (before the due date) of the earliest open "
+        "installment. It is not a reminder level.",
+    )
+    reminder_courtesy_state = fields.Selection(
+        selection=[
+            (reminder_policy.TO_DO, "To Do"),
+            (reminder_policy.DONE, "Done"),
+        ],
+        string="Courtesy Reminder State",
+        groups=REMINDER_GROUPS,
+        compute="_compute_reminder_courtesy",
+        search="_search_reminder_courtesy_state",
+        help="To Do: the courtesy reminder must be sent.\nDone: it was sent.\n"
+        "Empty: none yet, or withdrawn because the installment was paid or fell due.",
+    )
+    reminder_courtesy_date = fields.Date(
+        string="Courtesy Reminder Sent On",
+        groups=REMINDER_GROUPS,
+        compute="_compute_reminder_courtesy",
+    )
     reminder_tag = fields.Selection(
-        selection=[("to_remind", "To Remind"), ("litigation", "Litigation")],
+        selection=[
+            ("to_remind", "To Remind"),
+            ("litigation", "Litigation"),
+            ("courtesy", "Courtesy Reminder"),
+        ],
         groups=REMINDER_GROUPS,
         compute="_compute_reminder_tag",
         search="_search_reminder_tag",
@@ -298,6 +338,32 @@ class AccountMove(models.Model):
                 else False
             )
 
+    @api.depends(
+        "reminder_courtesy_ids.step_id",
+        "reminder_courtesy_ids.state",
+        "reminder_courtesy_ids.last_date",
+    )
+    def _compute_reminder_courtesy(self):
+        stored = self.filtered(lambda move: isinstance(move._origin.id, int))
+        rows = {
+            row.move_id.id: row for row in stored._origin.sudo().reminder_courtesy_ids
+        }
+        for move in self:
+            row = rows.get(move._origin.id)
+            move.reminder_courtesy_step_id = row.step_id if row else False
+            move.reminder_courtesy_state = row.state if row else False
+            move.reminder_courtesy_date = row.last_date if row else False
+
+    def _search_reminder_courtesy_step_id(self, operator, value):
+        return self._reminder_level_domain(
+            "step_id", operator, value, "reminder_courtesy_ids"
+        )
+
+    def _search_reminder_courtesy_state(self, operator, value):
+        return self._reminder_level_domain(
+            "state", operator, value, "reminder_courtesy_ids"
+        )
+
     @api.model
     def _reminder_live_lines(self, keys):
         """The installment lines of these cycle keys that still exist, in one query:
@@ -315,9 +381,12 @@ class AccountMove(models.Model):
         return self._reminder_level_domain("last_date", operator, value)
 
     @api.model
-    def _reminder_level_domain(self, column, operator, value):
-        """The domain on the level table; invoices without a level have empty values."""
-        domain = [(f"reminder_level_ids.{column}", operator, value)]
+    def _reminder_level_domain(
+        self, column, operator, value, relation="reminder_level_ids"
+    ):
+        """The domain on the level table (or the courtesy one, ``relation``);
+        invoices without a row have empty values."""
+        domain = [(f"{relation}.{column}", operator, value)]
         values = value if isinstance(value, (list, tuple, set)) else [value]
         matches_empty = (
             (operator in ("=", "in") and any(v is False or v is None for v in values))
@@ -325,7 +394,7 @@ class AccountMove(models.Model):
             or operator in ("not like", "not ilike", "not =like", "not =ilike")
         )
         if matches_empty:
-            domain = ["|", ("reminder_level_ids", "=", False), *domain]
+            domain = ["|", (relation, "=", False), *domain]
         return domain
 
     def _read_group_groupby(self, groupby_spec, query):
@@ -359,7 +428,7 @@ class AccountMove(models.Model):
         )
         return SQL.identifier(level, column)
 
-    @api.depends("reminder_state", "reminder_litigation")
+    @api.depends("reminder_state", "reminder_litigation", "reminder_courtesy_state")
     def _compute_reminder_tag(self):
         for move in self:
             # Litigation first: its pending step goes at the next refresh, and until
@@ -368,6 +437,8 @@ class AccountMove(models.Model):
                 move.reminder_tag = "litigation"
             elif move.reminder_state == reminder_policy.TO_DO:
                 move.reminder_tag = "to_remind"
+            elif move.reminder_courtesy_state == reminder_policy.TO_DO:
+                move.reminder_tag = "courtesy"
             else:
                 move.reminder_tag = False
 
@@ -381,6 +452,11 @@ class AccountMove(models.Model):
                 ("reminder_litigation", "=", False),
             ],
             "litigation": [("reminder_litigation", "=", True)],
+            "courtesy": [
+                ("reminder_courtesy_state", "=", reminder_policy.TO_DO),
+                ("reminder_state", "!=", reminder_policy.TO_DO),
+                ("reminder_litigation", "=", False),
+            ],
         }
         domain = expression.OR([tags[tag] for tag in values if tag in tags])
         if operator in ("=", "in"):
@@ -575,6 +651,104 @@ class AccountMove(models.Model):
                 "reminder_send_move_id": self.id,
             },
         }
+
+    def action_reminder_send_courtesy(self):
+        """Send the pending courtesy reminders of these invoices, queued."""
+        self.check_access("write")
+        invoices = self.filtered(lambda move: move.move_type == "out_invoice")
+        result = (
+            self.env["account.reminder.sender"]
+            .sudo()
+            .with_context(lang=self.env.lang)
+            ._send(invoices, kind="courtesy")
+        )
+        if len(self) == 1 and not result["mails"]:
+            reason = result["left_out"].get(self) or (
+                self._reminder_failure_reason()
+                if self in result["failed"]
+                else self.env._("no courtesy reminder to send")
+            )
+            raise UserError(
+                self.env._(
+                    "The courtesy reminder of %(invoice)s cannot be sent: %(reason)s.",
+                    invoice=self.display_name,
+                    reason=reason,
+                )
+            )
+        message = self.env._(
+            "%(mails)s courtesy reminder mail(s) queued.", mails=result["mails"]
+        )
+        skipped = len(result["left_out"]) + len(result["failed"])
+        if skipped:
+            message += " " + self.env._(
+                "%(count)s invoice(s) left out: see their reminder history or the "
+                "courtesy reminder field.",
+                count=skipped,
+            )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Courtesy reminders"),
+                "message": message,
+                "type": "warning" if skipped else "success",
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    def _reminder_failure_reason(self):
+        """Why the last reminder of this invoice failed, from its history."""
+        self.ensure_one()
+        failed = self.sudo().reminder_history_ids.filtered(
+            lambda row: row.state == "failed"
+        )
+        return failed[:1].failure_reason or self.env._("the mail could not be sent")
+
+    def _reminder_courtesy_amounts(self):
+        """``{invoice id: amount}``: what falls due on each invoice's earliest open
+        due date (invoice currency), the amount a courtesy reminder is about; one
+        query for all."""
+        amounts = {}
+        for move_id, lines in self._reminder_read_installments(self.ids).items():
+            first_due = lines[0][1]
+            amounts[move_id] = sum(
+                residual for __, due, residual in lines if due == first_due
+            )
+        return amounts
+
+    def _reminder_courtesy_lines(self):
+        """The invoices a courtesy mail led by this invoice is about (those of
+        ``_reminder_mail_group``), earliest due first, as text for the template."""
+        self.ensure_one()
+        reminded = self._reminder_mail_group()[0]
+        amounts = reminded._reminder_courtesy_amounts()
+        lang = self.env.lang
+        lines = []
+        for move in reminded.sorted(lambda m: (m.reminder_due_date or date.max, m.id)):
+            lines.append(
+                {
+                    "name": move.name,
+                    "date": format_date(self.env, move.invoice_date, lang_code=lang),
+                    "due": format_date(
+                        self.env, move.reminder_due_date, lang_code=lang
+                    ),
+                    "amount": format_amount(
+                        self.env,
+                        amounts.get(move.id, 0.0),
+                        move.currency_id,
+                        lang_code=lang,
+                    ),
+                    "residual": format_amount(
+                        self.env, move.amount_residual, move.currency_id, lang_code=lang
+                    ),
+                    "installment": move.currency_id.compare_amounts(
+                        move.amount_residual, amounts.get(move.id, 0.0)
+                    )
+                    > 0,
+                    "url": move._reminder_portal_url(),
+                }
+            )
+        return lines
 
     def _reminder_send_other(self, group):
         """Print the letter, or plan the call, of this invoice's pending step."""
@@ -1356,6 +1530,7 @@ class AccountMove(models.Model):
                 env["account.move"]._reminder_run_batch(
                     batch.ids, plan, stats, own_transaction=False
                 )
+                env["account.reminder.courtesy"]._apply(batch.ids, plan, stats)
         return stats
 
     # ------------------------------------------------------------------ daily job
@@ -1368,7 +1543,13 @@ class AccountMove(models.Model):
         env = self.env(context={}, su=True)
         Move = env["account.move"]
         plans = []
-        stats = {"tagged": 0, "withdrawn": 0, "failed": 0, "postponed": 0}
+        stats = {
+            "tagged": 0,
+            "withdrawn": 0,
+            "failed": 0,
+            "postponed": 0,
+            "courtesy": 0,
+        }
         checked = 0
         for company in env["res.company"].search([]):
             plan = company._reminder_plan()
@@ -1421,15 +1602,17 @@ class AccountMove(models.Model):
             if full:
                 company._reminder_set_full_scan_date(plan.today)
                 Move._reminder_commit()
+            env["account.reminder.courtesy"]._run(company, plan, stats)
         stats["mails"] = Move._reminder_send_automatic()
         # Invoices still locked after every attempt are reported as remaining: the
         # scheduler then runs the job again soon, instead of waiting for tomorrow.
         self.env["ir.cron"]._notify_progress(done=done, remaining=stats["postponed"])
         _logger.info(
-            "Invoice reminders: %d invoices checked, %d tagged, %d withdrawn, "
-            "%d failed, %d postponed, %d mails queued",
+            "Invoice reminders: %d invoices checked, %d tagged, %d courtesy reminders "
+            "tagged, %d withdrawn, %d failed, %d postponed, %d mails queued",
             checked,
             stats["tagged"],
+            stats["courtesy"],
             stats["withdrawn"],
             stats["failed"],
             stats["postponed"],
@@ -1439,13 +1622,26 @@ class AccountMove(models.Model):
 
     @api.model
     def _reminder_send_automatic(self):
-        """Send the pending reminders of the steps set to "send automatically"."""
+        """Send the pending reminders, and courtesy reminders, of the steps set to
+        "send automatically"."""
+        mails = 0
+        for kind, table in (
+            ("overdue", "account_reminder_level"),
+            ("courtesy", "account_reminder_courtesy"),
+        ):
+            mails += self._reminder_send_automatic_of(kind, table)
+        return mails
+
+    @api.model
+    def _reminder_send_automatic_of(self, kind, table):
+        """Send the pending ``kind`` reminders of ``table`` (the level or the
+        courtesy one, both keyed by invoice, step and installment)."""
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
                 """
                 SELECT m.id, m.company_id, m.commercial_partner_id
-                  FROM account_reminder_level lv
+                  FROM %(table)s lv
                   JOIN account_move m ON m.id = lv.move_id
                   JOIN account_reminder_step s ON s.id = lv.step_id
                  WHERE lv.state = 'to_do' AND s.auto_send AND s.active
@@ -1453,18 +1649,22 @@ class AccountMove(models.Model):
                        SELECT 1 FROM account_reminder_history h
                         WHERE h.move_id = m.id AND h.step_id = lv.step_id
                           AND h.cycle_key = lv.cycle_key
+                          AND h.state != 'cancelled'
                           AND NOT (h.state = 'failed' AND h.server_failure))
                    AND (SELECT count(*) FROM account_reminder_history h
                          WHERE h.move_id = m.id AND h.step_id = lv.step_id
                            AND h.cycle_key = lv.cycle_key AND h.server_failure
-                       ) < %s
+                       ) < %(attempts)s
               ORDER BY m.company_id, m.commercial_partner_id, m.id
                 """,
-                SERVER_ATTEMPTS,
+                table=SQL.identifier(table),
+                attempts=SERVER_ATTEMPTS,
             )
         )
         # A step that already failed (no email address, say) is not tried again
         # every night: its follow-up activity is with someone, who sends it by hand.
+        # One whose mail was cancelled before it left (it also named an invoice paid
+        # since) is sent again: nobody was told to.
         # One the mail server failed (down, refusing) is, a few times: nothing else
         # would send it again.
         batches, batch, last = [], [], (None, None)
@@ -1487,7 +1687,7 @@ class AccountMove(models.Model):
             )
             try:
                 with self.env.cr.savepoint():
-                    mails += sender._send(self.browse(ids))["mails"]
+                    mails += sender._send(self.browse(ids), kind=kind)["mails"]
             except psycopg2.errors.SerializationFailure:
                 # Invoices changed meanwhile by another transaction: the next run
                 # sends them, with what they are then.

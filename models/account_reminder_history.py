@@ -77,6 +77,14 @@ class AccountReminderHistory(models.Model):
         help="Last reminder date of the invoice before this reminder: it is restored "
         "when the mail does not reach the customer.",
     )
+    kind = fields.Selection(
+        selection=[("overdue", "Reminder"), ("courtesy", "Courtesy Reminder")],
+        required=True,
+        readonly=True,
+        default="overdue",
+        help="Reminder: of an overdue invoice, at its reminder level. Courtesy "
+        "Reminder: a notice before the due date, apart from the reminder level.",
+    )
     channel = fields.Selection(
         selection=[
             ("email", "Email"),
@@ -281,6 +289,36 @@ class AccountReminderHistory(models.Model):
         return "queued", False
 
     def _reminder_delivered(self):
+        courtesy = self.filtered(lambda row: row.kind == "courtesy")
+        if courtesy:
+            courtesy._reminder_courtesy_delivered()
+        (self - courtesy)._reminder_level_delivered()
+
+    def _reminder_courtesy_delivered(self):
+        live = self.env["account.reminder.sender"]._live_keys(self.move_id)
+        delivered = self.browse()
+        for row in self:
+            if (
+                row.state == "failed"
+                and (row.move_id.id, row.cycle_key, row.step_id.id) in live
+            ):
+                continue
+            if row.state == "failed" and row.activity_id:
+                row.activity_id.sudo().action_feedback(
+                    feedback=self.env._("Delivered after a retry.")
+                )
+            row.sudo().write(
+                {
+                    "state": "sent",
+                    "done_date": row.company_id._reminder_today(),
+                    "failure_reason": False,
+                    "server_failure": False,
+                }
+            )
+            delivered |= row
+        self.env["account.reminder.courtesy"].sudo()._mark_done(delivered)
+
+    def _reminder_level_delivered(self):
         Move = self.env["account.move"].sudo()
         rows = Move._reminder_read_status(self.move_id.ids)
         live = self.env["account.reminder.sender"]._live_keys(self.move_id)
@@ -335,8 +373,9 @@ class AccountReminderHistory(models.Model):
                     "server_failure": on_server,
                 }
             )
-            if was_sent:
-                # A bounce after the mail left: the step is to do again.
+            if was_sent and row.kind == "overdue":
+                # A bounce after the mail left: the step is to do again. A courtesy
+                # notice is not sent again: its follow-up activity tells someone.
                 status = rows[row.move_id.id]["status"]
                 new = reminder_policy.revert_done(
                     status,
@@ -374,8 +413,9 @@ class AccountReminderHistory(models.Model):
         return self.browse(row[0] for row in self.env.cr.fetchall())
 
     @api.model
-    def _reminder_cancel_queued(self, moves):
-        """Cancel the queued reminder mails of ``moves``, which no longer need one.
+    def _reminder_cancel_queued(self, moves, kind="overdue"):
+        """Cancel the queued ``kind`` reminder mails of ``moves``, which no longer
+        need one.
 
         A mail that also reminded other invoices is cancelled too: it was written
         with the withdrawn invoice in it. Those invoices stay to remind and can be
@@ -384,9 +424,14 @@ class AccountReminderHistory(models.Model):
         if not moves:
             return
         History = self.sudo()
-        History._reminder_cancel_calls(moves)
+        if kind == "overdue":
+            History._reminder_cancel_calls(moves)
         queued = History.search(
-            [("move_id", "in", moves.ids), ("state", "=", "queued")]
+            [
+                ("move_id", "in", moves.ids),
+                ("state", "=", "queued"),
+                ("kind", "=", kind),
+            ]
         )
         if not queued:
             return

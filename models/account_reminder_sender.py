@@ -32,11 +32,13 @@ class AccountReminderSender(models.AbstractModel):
     # ------------------------------------------------------------------ planning
 
     @api.model
-    def _prepare(self, invoices, per_customer=None):
+    def _prepare(self, invoices, per_customer=None, kind="overdue"):
         """Group the invoices to remind into mails, without changing anything.
 
         :param per_customer: one mail per customer and company (default: the
             company's setting) or one per invoice
+        :param kind: "overdue" for the pending reminder step of the invoices' level,
+            "courtesy" for their pending courtesy reminder
         :return: (groups, left_out) where groups is a list of dicts (company,
             partner, moves, primary, recipient, problem) and left_out maps the
             invoices that cannot be reminded now to the reason why
@@ -44,6 +46,11 @@ class AccountReminderSender(models.AbstractModel):
         Move = self.env["account.move"].sudo()
         invoices = Move.browse(invoices.ids)
         rows = Move._reminder_read_status(invoices.ids)
+        statuses = self._statuses(invoices.ids, kind, rows)
+        steps = {
+            move_id: self.env["account.reminder.step"].sudo().browse(status.step_id)
+            for move_id, status in statuses.items()
+        }
         plans = {company: company._reminder_plan() for company in invoices.company_id}
         live = self._live_keys(invoices)
         left_out, sendable = {}, Move
@@ -51,20 +58,20 @@ class AccountReminderSender(models.AbstractModel):
             left_out[move] = self.env._("not a customer invoice")
         for move in invoices.filtered(lambda m: m.move_type == "out_invoice"):
             row = rows[move.id]
-            status = row["status"]
+            status, step = statuses[move.id], steps[move.id]
             reason = Move._reminder_block_reason(row, plans[move.company_id])
             if not reason and status.state != reminder_policy.TO_DO:
-                reason = self.env._("no reminder to send")
+                reason = (
+                    self.env._("no courtesy reminder to send")
+                    if kind == "courtesy"
+                    else self.env._("no reminder to send")
+                )
             elif not reason and (move.id, status.cycle_key, status.step_id) in live:
                 reason = self.env._("this reminder was already sent")
-            elif (
-                not reason
-                and move.reminder_step_id.channel == "email"
-                and not move.reminder_step_id.mail_template_id
-            ):
+            elif not reason and step.channel == "email" and not step.mail_template_id:
                 reason = self.env._(
                     'the step "%(step)s" has no email template',
-                    step=move.reminder_step_id.name,
+                    step=step.name,
                 )
             if reason:
                 left_out[move] = reason
@@ -81,38 +88,60 @@ class AccountReminderSender(models.AbstractModel):
         for moves, grouped in grouped_moves:
             primary = max(
                 moves,
-                key=lambda m: (
-                    m.reminder_step_id.sequence,
-                    m.reminder_step_id.id,
-                    -m.id,
-                ),
+                key=lambda m: (steps[m.id].sequence, steps[m.id].id, -m.id),
             )
-            groups.append(
-                self._group_values(
-                    moves,
-                    primary,
-                    grouped,
-                    credits.get((primary.company_id, primary.commercial_partner_id)),
-                )
+            group = self._group_values(
+                moves,
+                primary,
+                grouped,
+                credits.get((primary.company_id, primary.commercial_partner_id)),
+                step=steps[primary.id],
+                kind=kind,
             )
+            group["steps"] = {move.id: steps[move.id] for move in moves}
+            groups.append(group)
         return groups, left_out
 
     @api.model
-    def _group_values(self, moves, primary, grouped, credits=None):
+    def _statuses(self, ids, kind, rows=None):
+        """``{move id: Status}`` of the ``kind`` reminder of invoices ``ids``.
+
+        :param rows: ``account.move._reminder_read_status(ids)``, if read already
+        """
+        if kind == "courtesy":
+            return self.env["account.reminder.courtesy"].sudo()._read(ids)[0]
+        if rows is None:
+            rows = self.env["account.move"].sudo()._reminder_read_status(ids)
+        return {move_id: row["status"] for move_id, row in rows.items()}
+
+    @api.model
+    def _group_values(
+        self, moves, primary, grouped, credits=None, step=None, kind="overdue"
+    ):
         """A mail to send: who receives it, and what stops it or is worth a look.
 
         :param credits: what the customer is owed (``_customers_credits``)
+        :param step: the step whose template the mail is (default: the level of
+            ``primary``)
         """
         company, partner = primary.company_id, primary.commercial_partner_id
+        step = step if step is not None else primary.reminder_step_id
         # The channel of the highest step, as its template is the mail's.
-        channel = primary.reminder_step_id.channel or "email"
+        channel = step.channel or "email"
         if channel == "email":
             recipient = primary._reminder_recipient()
         else:
             recipient = primary._reminder_postal_recipient()
+        # What the mail asks for: what is overdue, or what falls due next for a
+        # courtesy reminder.
         overdue = defaultdict(float)
+        due_next = moves._reminder_courtesy_amounts() if kind == "courtesy" else {}
         for move in moves:
-            overdue[move.currency_id] += move.reminder_amount_overdue
+            overdue[move.currency_id] += (
+                due_next.get(move.id, 0.0)
+                if kind == "courtesy"
+                else move.reminder_amount_overdue
+            )
         credits = credits or {}
         problem, warnings = False, []
         if channel == "email" and not recipient:
@@ -174,6 +203,8 @@ class AccountReminderSender(models.AbstractModel):
             "partner": partner,
             "moves": moves,
             "primary": primary,
+            "step": step,
+            "kind": kind,
             "channel": channel,
             "recipient": recipient,
             "per_customer": grouped,
@@ -258,8 +289,11 @@ class AccountReminderSender(models.AbstractModel):
     # ------------------------------------------------------------------ sending
 
     @api.model
-    def _send(self, invoices, per_customer=None, copy_salesperson=False):
-        """Send the pending reminders of ``invoices``, queued, never right away.
+    def _send(
+        self, invoices, per_customer=None, copy_salesperson=False, kind="overdue"
+    ):
+        """Send the pending ``kind`` reminders of ``invoices`` (see ``_prepare``),
+        queued, never right away.
 
         Invoices another transaction holds are left alone (no mail, no error);
         invoices that no longer owe money or may not be reminded lose their tag.
@@ -282,7 +316,7 @@ class AccountReminderSender(models.AbstractModel):
             result["left_out"][move] = self.env._("being changed by another user")
         # What no longer may be reminded loses its tag now, with no mail.
         locked._reminder_refresh()
-        groups, left_out = self._prepare(locked, per_customer)
+        groups, left_out = self._prepare(locked, per_customer, kind=kind)
         result["left_out"].update(left_out)
         for group in groups:
             if group["problem"]:
@@ -376,19 +410,23 @@ class AccountReminderSender(models.AbstractModel):
         """
         contents = self._render_groups(groups)
         messages = self._post_groups(groups, contents, copy_salesperson)
-        self._record_sent_batch(
-            [
-                (group["moves"], message, group["recipient"], group["primary"])
-                for group, message in zip(groups, messages, strict=True)
-            ]
-        )
+        for kind in {group.get("kind", "overdue") for group in groups}:
+            self._record_sent_batch(
+                [
+                    (group["moves"], message, group["recipient"], group["primary"])
+                    for group, message in zip(groups, messages, strict=True)
+                    if group.get("kind", "overdue") == kind
+                ],
+                kind=kind,
+            )
         notes = {}
         for group in groups:
+            steps = group.get("steps") or {}
             for move in group["moves"] - group["primary"]:
                 notes[move.id] = self.env._(
                     "Reminder (%(step)s) sent to %(email)s in the reminder mail of "
                     "%(invoice)s.",
-                    step=move.reminder_step_id.name,
+                    step=steps.get(move.id, move.reminder_step_id).name,
                     email=group["recipient"].email,
                     invoice=group["primary"].display_name,
                 )
@@ -402,7 +440,8 @@ class AccountReminderSender(models.AbstractModel):
         invoice: one rendering per template and language."""
         buckets = defaultdict(list)
         for group in groups:
-            template = group["primary"].reminder_step_id.mail_template_id
+            step = group.get("step") or group["primary"].reminder_step_id
+            template = step.mail_template_id
             lang = self._lang(group["recipient"], group["company"])
             buckets[template, lang].append(group)
         # The customers' statements read together, for the time of the rendering.
@@ -547,7 +586,7 @@ class AccountReminderSender(models.AbstractModel):
         return self._record_sent_batch([(moves, message, recipients, primary)])
 
     @api.model
-    def _record_sent_batch(self, entries):
+    def _record_sent_batch(self, entries, kind="overdue"):
         """History rows, queued, of several mails.
 
         :param entries: ``(invoices, message, recipients, primary invoice)`` per mail
@@ -559,9 +598,9 @@ class AccountReminderSender(models.AbstractModel):
         messages = (
             self.env["mail.message"].sudo().browse(entry[1].id for entry in entries)
         )
-        rows = Move._reminder_read_status(all_moves.ids)
+        statuses = self._statuses(all_moves.ids, kind)
         lines = Move._reminder_live_lines(
-            row["status"].cycle_key for row in rows.values()
+            status.cycle_key for status in statuses.values()
         )
         mails = {}
         for mail in (
@@ -579,7 +618,7 @@ class AccountReminderSender(models.AbstractModel):
                 )
             )
             for move in moves:
-                vals = self._history_values(move, rows[move.id]["status"], lines)
+                vals = self._history_values(move, statuses[move.id], lines, kind)
                 vals.update(
                     channel="email",
                     state="queued",
@@ -601,9 +640,10 @@ class AccountReminderSender(models.AbstractModel):
     def _record_failure(self, group):
         """A group that cannot be sent: a failed row and an activity per invoice."""
         Move = self.env["account.move"].sudo()
-        rows = Move._reminder_read_status(group["moves"].ids)
+        kind = group.get("kind", "overdue")
+        statuses = self._statuses(group["moves"].ids, kind)
         lines = Move._reminder_live_lines(
-            row["status"].cycle_key for row in rows.values()
+            status.cycle_key for status in statuses.values()
         )
         history = (
             self.env["account.reminder.history"]
@@ -611,7 +651,7 @@ class AccountReminderSender(models.AbstractModel):
             .create(
                 [
                     dict(
-                        self._history_values(move, rows[move.id]["status"], lines),
+                        self._history_values(move, statuses[move.id], lines, kind),
                         channel=group.get("channel", "email"),
                         state="failed",
                         failure_reason=group["problem"],
@@ -624,12 +664,13 @@ class AccountReminderSender(models.AbstractModel):
         return history
 
     @api.model
-    def _history_values(self, move, status, lines):
+    def _history_values(self, move, status, lines, kind="overdue"):
         """:param lines: the installment lines known to exist
         (``account.move._reminder_live_lines``)"""
         line = lines.browse(status.cycle_key) & lines
         return {
             "move_id": move.id,
+            "kind": kind,
             "company_id": move.company_id.id,
             "partner_id": move.commercial_partner_id.id,
             "step_id": status.step_id,

@@ -61,17 +61,27 @@ class AccountReminderStep(models.Model):
         selection=[
             (reminder_policy.BASIS_DUE_DATE, "After invoice due date"),
             (reminder_policy.BASIS_PREVIOUS_REMINDER, "After previous reminder"),
+            (reminder_policy.BASIS_BEFORE_DUE_DATE, "Before invoice due date"),
         ],
         string="Trigger Date",
         required=True,
         default=reminder_policy.BASIS_DUE_DATE,
         help="After invoice due date: counted from the due date of the earliest open "
         "installment.\nAfter previous reminder: counted from the date the previous "
-        "step was done (from the due date for the first step).",
+        "step was done (from the due date for the first step).\nBefore invoice due "
+        "date: a courtesy reminder, so many days before the earliest open installment "
+        "falls due. It is kept apart from the reminder level: it never counts as a "
+        "reminder and never delays the first one.",
     )
     delay_days = fields.Integer(
         string="Number of days after the trigger date",
         default=0,
+        help="For a courtesy reminder (before invoice due date): the number of days "
+        "before the due date.",
+    )
+    is_courtesy = fields.Boolean(
+        string="Courtesy Reminder",
+        compute="_compute_is_courtesy",
     )
     auto_send = fields.Boolean(
         string="Send Automatically",
@@ -91,6 +101,54 @@ class AccountReminderStep(models.Model):
         index=True,
         default=lambda self: self.env.company,
     )
+
+    @api.depends("trigger_basis")
+    def _compute_is_courtesy(self):
+        for step in self:
+            step.is_courtesy = (
+                step.trigger_basis == reminder_policy.BASIS_BEFORE_DUE_DATE
+            )
+
+    @api.onchange("trigger_basis")
+    def _onchange_trigger_basis(self):
+        # The shipped courtesy template is the one to start from; another template
+        # would speak of an overdue invoice.
+        if not self.is_courtesy:
+            return
+        self.channel = "email"
+        courtesy = self.env.ref(
+            "account_invoice_reminder.mail_template_reminder_courtesy",
+            raise_if_not_found=False,
+        )
+        if courtesy and (
+            not self.mail_template_id
+            or self.mail_template_id in self._overdue_templates()
+        ):
+            self.mail_template_id = courtesy
+
+    def _overdue_templates(self):
+        templates = self.env["mail.template"]
+        for __, xmlid, *__ in DEFAULT_STEPS:
+            templates |= (
+                self.env.ref(
+                    f"account_invoice_reminder.{xmlid}", raise_if_not_found=False
+                )
+                or self.env["mail.template"]
+            )
+        return templates
+
+    @api.constrains("trigger_basis", "channel")
+    def _check_courtesy_channel(self):
+        for step in self:
+            if step.is_courtesy and step.channel != "email":
+                raise ValidationError(
+                    self.env._(
+                        'The reminder step "%(step)s" is a courtesy reminder (before '
+                        "the invoice due date): it can only be an email. Letters and "
+                        "phone calls are for overdue invoices.",
+                        step=step.name,
+                    )
+                )
 
     @api.model
     def _default_sequence(self):
@@ -162,6 +220,26 @@ class AccountReminderStep(models.Model):
         # The companies before and after the write: both see their rules change.
         if RULE_FIELDS.intersection(vals):
             self.company_id._reminder_request_full_scan()
+        if "trigger_basis" in vals:
+            switched = self.filtered(
+                lambda step: (
+                    step.is_courtesy
+                    != (vals["trigger_basis"] == reminder_policy.BASIS_BEFORE_DUE_DATE)
+                )
+            )
+            used = switched._reminder_used_by()
+            if used:
+                raise UserError(
+                    self.env._(
+                        'The reminder step "%(step)s" is used by invoices (e.g. '
+                        "%(invoice)s): it cannot switch between a courtesy reminder "
+                        "(before the due date) and a reminder of an overdue invoice, "
+                        "which would mix their histories. Archive it and create a "
+                        "new step instead.",
+                        step=used[0].name,
+                        invoice=used[1].display_name,
+                    )
+                )
         if "company_id" in vals:
             moved = self.filtered(lambda step: step.company_id.id != vals["company_id"])
             used = moved._reminder_used_by()
@@ -218,6 +296,13 @@ class AccountReminderStep(models.Model):
             )
         )
         if not move:
+            courtesy = (
+                self.env["account.reminder.courtesy"]
+                .sudo()
+                .search([("step_id", "in", self.ids)], limit=1)
+            )
+            if courtesy:
+                return courtesy.step_id, courtesy.move_id
             history = (
                 self.env["account.reminder.history"]
                 .sudo()

@@ -14,6 +14,8 @@ DONE = "done"
 
 BASIS_DUE_DATE = "due_date"
 BASIS_PREVIOUS_REMINDER = "previous_reminder"
+# A courtesy reminder: a friendly notice before the due date, apart from the levels.
+BASIS_BEFORE_DUE_DATE = "before_due_date"
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,8 +40,9 @@ class Plan:
     """What a run needs to know of a company."""
 
     today: date  # the company's date
-    steps: tuple = ()  # its active steps, ordered by sequence then id
+    steps: tuple = ()  # its active overdue steps, ordered by sequence then id
     min_amount: float = 0.0  # under this amount due (company currency), no reminder
+    courtesy_steps: tuple = ()  # its active courtesy steps, ordered by sequence
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,6 +220,62 @@ def _due_step(status, today, steps, reference, done_ids):
             return step
         return None
     return None
+
+
+def courtesy_status(status, *, today, steps, reference, issued=None):
+    """Return the courtesy reminder an invoice should have on ``today``.
+
+    A courtesy reminder is about the earliest open installment before it falls due:
+    the step whose "days before" have come most recently. It is kept apart from the
+    overdue level: the cycle is the installment (each one gets its notice), and
+    ``status.last_date`` is the day the last notice of that installment was done.
+
+    :param Status status: the invoice's courtesy status (done_step_ids unused)
+    :param steps: the company's active courtesy steps, ordered by sequence
+    :param reference: the earliest open installment, or None when the invoice
+        cannot be reminded
+    :param date issued: the invoice date: no notice goes out the day the invoice
+        itself does, nor before
+    """
+    if reference is None or today > reference.due_date:
+        # Overdue (the overdue steps take over) or nothing left to remind.
+        return _withdrawn(status)
+    if issued is not None and today <= issued:
+        return _withdrawn(status)
+    same_cycle = reference.key == status.cycle_key
+    done_on = status.last_date if same_cycle else None
+    candidate, candidate_trigger = None, None
+    for step in steps:
+        trigger = courtesy_trigger_date(step, reference)
+        if trigger > today or (done_on is not None and trigger <= done_on):
+            # Not yet, or covered by the notice already done for this installment.
+            continue
+        if candidate is None or trigger > candidate_trigger:
+            candidate, candidate_trigger = step, trigger
+    if candidate is None:
+        return _withdrawn(status)
+    if same_cycle and status.state == TO_DO and status.step_id == candidate.id:
+        return status
+    # A nearer step replaces a pending one: "due in 10 days" must not leave on the
+    # day the installment is due in 3.
+    return Status(
+        step_id=candidate.id,
+        state=TO_DO,
+        last_date=status.last_date if same_cycle else None,
+        cycle_key=reference.key,
+    )
+
+
+def courtesy_trigger_date(step, reference):
+    """Date from which the courtesy ``step`` is due for ``reference``."""
+    return reference.due_date - timedelta(days=step.delay_days)
+
+
+def courtesy_done(status, *, today):
+    """Return the courtesy status once its pending notice was sent on ``today``."""
+    if status.state != TO_DO or status.step_id is None:
+        raise ValueError("no pending courtesy reminder to mark as done")
+    return replace(status, state=DONE, last_date=today)
 
 
 def _withdrawn(status):

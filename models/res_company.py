@@ -197,10 +197,16 @@ class ResCompany(models.Model):
         self.ensure_one()
         steps = self.env["account.reminder.step"].sudo().with_context(active_test=True)
         steps = steps.search([("company_id", "=", self.id)])
+        courtesy = steps.filtered(
+            lambda step: step.trigger_basis == reminder_policy.BASIS_BEFORE_DUE_DATE
+        )
         return reminder_policy.Plan(
             today=self._reminder_today(),
-            steps=tuple(step._reminder_policy_step() for step in steps),
+            # A courtesy notice is never an overdue level: it never blocks the
+            # first overdue step, nor counts as the "previous reminder".
+            steps=tuple(step._reminder_policy_step() for step in steps - courtesy),
             min_amount=self.reminder_min_amount,
+            courtesy_steps=tuple(step._reminder_policy_step() for step in courtesy),
         )
 
     def _reminder_responsible(self, invoice):

@@ -3,6 +3,7 @@ from . import (
     test_reminder_access,
     test_reminder_bench,
     test_reminder_concurrency,
+    test_reminder_courtesy,
     test_reminder_dashboard,
     test_reminder_forecast,
     test_reminder_i18n,

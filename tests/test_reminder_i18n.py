@@ -54,6 +54,7 @@ class TestReminderFrench(ReminderCommon):
             [
                 ("due_date", "Après l'échéance de la facture"),
                 ("previous_reminder", "Après la relance précédente"),
+                ("before_due_date", "Avant l'échéance de la facture"),
             ],
         )
 
@@ -68,7 +69,11 @@ class TestReminderFrench(ReminderCommon):
         )
         self.assertEqual(
             fields["reminder_tag"]["selection"],
-            [("to_remind", "À relancer"), ("litigation", "Contentieux")],
+            [
+                ("to_remind", "À relancer"),
+                ("litigation", "Contentieux"),
+                ("courtesy", "Rappel de courtoisie"),
+            ],
         )
         self.assertEqual(
             fields["reminder_last_date"]["string"], "Dernière relance effectuée le"

@@ -1,0 +1,289 @@
+import logging
+from datetime import timedelta
+
+import psycopg2.errors
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from . import reminder_policy
+
+# "Open" and "eligible" mean here what they mean for the levels.
+from .account_move import _ELIGIBLE_SQL, _OPEN_INSTALLMENT_SQL
+
+_logger = logging.getLogger(__name__)
+
+# Invoices decided and written per transaction, as the daily job's batches.
+COURTESY_BATCH_SIZE = 500
+
+
+class AccountReminderCourtesy(models.Model):
+    """The courtesy reminder of an invoice: the friendly notice before its earliest
+    open installment falls due.
+
+    Kept apart from the reminder level on purpose: a courtesy notice is not a
+    reminder of an overdue invoice, so it must neither count as a level nor as the
+    "previous reminder" the next steps count from, nor delay the first one. A narrow
+    table, as the level's, for the daily job's set-based writes.
+    """
+
+    _name = "account.reminder.courtesy"
+    _description = "Invoice Courtesy Reminder"
+    _rec_name = "move_id"
+    # Who did what is in the reminder history (see account.reminder.level).
+    _log_access = False
+
+    move_id = fields.Many2one(
+        comodel_name="account.move",
+        string="Invoice",
+        required=True,
+        readonly=True,
+        ondelete="cascade",
+    )
+    step_id = fields.Many2one(
+        comodel_name="account.reminder.step",
+        string="Courtesy Reminder",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="restrict",
+    )
+    state = fields.Selection(
+        selection=[(reminder_policy.TO_DO, "To Do"), (reminder_policy.DONE, "Done")],
+        string="Courtesy Reminder State",
+        readonly=True,
+        index="btree_not_null",
+    )
+    last_date = fields.Date(string="Courtesy Reminder Sent On", readonly=True)
+    # The installment's receivable line id, without a foreign key (see the level).
+    cycle_key = fields.Integer(string="Installment", readonly=True)
+
+    _sql_constraints = [
+        ("move_uniq", "UNIQUE(move_id)", "An invoice has one courtesy reminder."),
+    ]
+
+    # ------------------------------------------------------------------ daily job
+
+    @api.model
+    def _run(self, company, plan, stats):
+        """Tag and withdraw the courtesy reminders of ``company`` for ``plan.today``:
+        each batch its own transaction, a batch that fails retried invoice by
+        invoice, an invoice that fails skipped."""
+        ids = self._candidate_ids(company, plan)
+        for start in range(0, len(ids), COURTESY_BATCH_SIZE):
+            batch = ids[start : start + COURTESY_BATCH_SIZE]
+            try:
+                with self.env.cr.savepoint():
+                    self._apply(batch, plan, stats, lock=True)
+            except (
+                psycopg2.errors.SerializationFailure,
+                psycopg2.errors.LockNotAvailable,
+            ):
+                # Changed by another transaction, whose own refresh applies the
+                # rules; otherwise the next run does.
+                _logger.info("Invoice reminders: courtesy batch postponed")
+                self.env.invalidate_all()
+            except Exception:
+                _logger.exception(
+                    "Invoice reminders: courtesy batch failed, retrying one by one"
+                )
+                self.env.invalidate_all()
+                for move_id in batch:
+                    try:
+                        with self.env.cr.savepoint():
+                            self._apply([move_id], plan, stats, lock=True)
+                    except Exception:  # noqa: BLE001 - the others still go
+                        stats["failed"] += 1
+                        self.env.invalidate_all()
+                        _logger.exception(
+                            "Invoice reminders: invoice %s skipped (courtesy)", move_id
+                        )
+            self.env["account.move"]._reminder_commit()
+
+    @api.model
+    def _candidate_ids(self, company, plan):
+        """Invoices of ``company`` whose courtesy reminder may change on
+        ``plan.today``: those with an open installment due within the largest number
+        of days of its courtesy steps, and those with a notice still to send (to
+        withdraw it once overdue or settled). Found through the indexed due dates."""
+        pending = SQL(
+            """
+            SELECT c.move_id FROM account_reminder_courtesy c
+              JOIN account_move m ON m.id = c.move_id
+             WHERE m.company_id = %s AND c.state = 'to_do'
+            """,
+            company.id,
+        )
+        if not plan.courtesy_steps:
+            query = SQL("%s ORDER BY 1", pending)
+        else:
+            until = plan.today + timedelta(
+                days=max(step.delay_days for step in plan.courtesy_steps)
+            )
+            query = SQL(
+                """
+                SELECT l.move_id FROM account_move_line l
+                  JOIN account_move m ON m.id = l.move_id
+                 WHERE l.company_id = %(company)s
+                   AND l.date_maturity BETWEEN %(today)s AND %(until)s
+                   AND %(open)s AND %(eligible)s
+                UNION %(pending)s
+                ORDER BY 1
+                """,
+                company=company.id,
+                today=plan.today,
+                until=until,
+                open=_OPEN_INSTALLMENT_SQL,
+                eligible=_ELIGIBLE_SQL,
+                pending=pending,
+            )
+        self.env.flush_all()
+        self.env.cr.execute(query)
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    @api.model
+    def _apply(self, ids, plan, stats, lock=False):
+        """Decide and write the courtesy reminder of invoices ``ids`` (of the
+        company of ``plan``); ``lock``: skip those another transaction holds."""
+        changes = self._changes(ids, plan, stats, lock=lock)
+        self._write(changes)
+        withdrawn = [
+            move_id
+            for move_id, (old, new) in changes.items()
+            if old.state == reminder_policy.TO_DO
+            and (new.state != reminder_policy.TO_DO or new.step_id != old.step_id)
+        ]
+        self.env["account.reminder.history"]._reminder_cancel_queued(
+            self.env["account.move"].browse(withdrawn), kind="courtesy"
+        )
+        for old, new in changes.values():
+            if new.state == reminder_policy.TO_DO and (
+                old.state != reminder_policy.TO_DO or old.step_id != new.step_id
+            ):
+                stats["courtesy"] = stats.get("courtesy", 0) + 1
+        return changes
+
+    @api.model
+    def _changes(self, ids, plan, stats, lock=False):
+        """``{move id: (old Status, new Status)}`` of the invoices whose courtesy
+        reminder changes on ``plan.today``; two queries whatever their number."""
+        Move = self.env["account.move"]
+        rows = Move._reminder_read_status(ids, lock=lock)
+        statuses, issued = self._read(list(rows))
+        changes = {}
+        for move_id, row in rows.items():
+            try:
+                remindable = Move._reminder_remindable(row, plan)
+                new = reminder_policy.courtesy_status(
+                    statuses[move_id],
+                    today=plan.today,
+                    steps=plan.courtesy_steps,
+                    reference=row["reference"] if remindable else None,
+                    issued=issued[move_id],
+                )
+            except Exception:  # noqa: BLE001 - one bad invoice must not stop the run
+                stats["failed"] += 1
+                _logger.exception(
+                    "Invoice reminders: invoice %s skipped (courtesy)", move_id
+                )
+                continue
+            if new != statuses[move_id]:
+                changes[move_id] = (statuses[move_id], new)
+        return changes
+
+    @api.model
+    def _read(self, ids):
+        """(``{move id: Status}``, ``{move id: invoice date}``) in one query."""
+        if not ids:
+            return {}, {}
+        self.flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT m.id, m.invoice_date, c.step_id, c.state, c.last_date,
+                       c.cycle_key
+                  FROM account_move m
+             LEFT JOIN account_reminder_courtesy c ON c.move_id = m.id
+                 WHERE m.id = ANY(%s)
+                """,
+                list(ids),
+            )
+        )
+        statuses, issued = {}, {}
+        for (
+            move_id,
+            invoice_date,
+            step_id,
+            state,
+            last_date,
+            key,
+        ) in self.env.cr.fetchall():
+            issued[move_id] = invoice_date
+            statuses[move_id] = reminder_policy.Status(
+                step_id=step_id, state=state, last_date=last_date, cycle_key=key
+            )
+        return statuses, issued
+
+    @api.model
+    def _write(self, changes):
+        """Write ``{move id: (old Status, new Status)}`` in one query."""
+        if not changes:
+            return
+        ids, steps, states, dates, keys = [], [], [], [], []
+        for move_id, (__, new) in changes.items():
+            ids.append(move_id)
+            # The ORM's False for "no value" must reach SQL as NULL.
+            steps.append(new.step_id or None)
+            states.append(new.state or None)
+            dates.append(new.last_date or None)
+            keys.append(new.cycle_key or None)
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO account_reminder_courtesy AS c
+                       (move_id, step_id, state, last_date, cycle_key)
+                SELECT * FROM unnest(%s::int[], %s::int[], %s::varchar[],
+                                     %s::date[], %s::int[])
+                ON CONFLICT (move_id) DO UPDATE
+                   SET step_id = EXCLUDED.step_id,
+                       state = EXCLUDED.state,
+                       last_date = EXCLUDED.last_date,
+                       cycle_key = EXCLUDED.cycle_key
+                """,
+                ids,
+                steps,
+                states,
+                dates,
+                keys,
+            ),
+            log_exceptions=False,
+        )
+        self.invalidate_model()
+        self.env["account.move"].browse(ids).invalidate_recordset(
+            [
+                "reminder_courtesy_ids",
+                "reminder_courtesy_step_id",
+                "reminder_courtesy_state",
+                "reminder_courtesy_date",
+                "reminder_tag",
+            ]
+        )
+
+    @api.model
+    def _mark_done(self, rows):
+        """The courtesy notices of history ``rows`` reached the customer: each one
+        is done on its company's day, if it is still the one pending."""
+        statuses, __ = self._read(rows.move_id.ids)
+        changes = {}
+        for row in rows:
+            status = statuses[row.move_id.id]
+            if (
+                status.state == reminder_policy.TO_DO
+                and status.step_id == row.step_id.id
+                and status.cycle_key == row.cycle_key
+            ):
+                new = reminder_policy.courtesy_done(
+                    status, today=row.company_id._reminder_today()
+                )
+                changes[row.move_id.id] = (status, new)
+                statuses[row.move_id.id] = new
+        self._write(changes)
