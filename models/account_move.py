@@ -1795,9 +1795,10 @@ class AccountMove(models.Model):
     def _reminder_forecast(self, day, companies=None):
         """What the daily job would do on ``day`` from today's data, changing nothing:
         ``[{"move_id", "company_id", "step_id", "change", "amount"}]`` where change is
-        "tag" (the step becomes pending) or "withdraw" (the pending step goes away),
-        and amount is what the invoice's installments due before ``day`` still owe
-        (invoice currency).
+        "tag" (the step becomes pending), "withdraw" (the pending step goes away) or
+        "courtesy" (a courtesy reminder becomes pending), and amount is what the
+        invoice's installments due before ``day`` still owe, or for a courtesy
+        reminder what falls due next (invoice currency).
 
         As if the job did not run between today and ``day``: the same rules on every
         open invoice (a full check), on the data as it is now.
@@ -1836,7 +1837,34 @@ class AccountMove(models.Model):
                         ),
                     }
                 )
+            result += Move._reminder_forecast_courtesy(company, plan)
         return result
+
+    @api.model
+    def _reminder_forecast_courtesy(self, company, plan):
+        """The courtesy reminders the daily job would tag on ``plan.today``, as rows
+        of ``_reminder_forecast``."""
+        Courtesy = self.env["account.reminder.courtesy"]
+        ids = Courtesy._candidate_ids(company, plan)
+        found = {}
+        for start in range(0, len(ids), REMINDER_SCAN_SIZE):
+            chunk = ids[start : start + REMINDER_SCAN_SIZE]
+            for move_id, (old, new) in Courtesy._changes(
+                chunk, plan, {"failed": 0}
+            ).items():
+                if _reminder_change_kind(old, new) == "tag":
+                    found[move_id] = new.step_id
+        amounts = self.browse(found)._reminder_courtesy_amounts()
+        return [
+            {
+                "move_id": move_id,
+                "company_id": company.id,
+                "step_id": step_id,
+                "change": "courtesy",
+                "amount": amounts.get(move_id, 0.0),
+            }
+            for move_id, step_id in found.items()
+        ]
 
     @api.model
     def _reminder_scan(self, ids, plan, stats):

@@ -5,12 +5,11 @@ import itertools
 from datetime import date, timedelta
 from unittest.mock import patch
 
+from freezegun import freeze_time
 from lxml import etree
 
-from freezegun import freeze_time
-
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import BaseCase, tagged
+from odoo.tests import BaseCase, Form, tagged
 from odoo.tools import mute_logger
 
 from ..models import reminder_policy as policy
@@ -443,8 +442,18 @@ class TestCourtesyJob(ReminderCommon):
         self.job("2023-03-26")
         with freeze_time("2023-03-26"):
             invoice.action_reminder_send_courtesy()
-        mail = self.env["mail.mail"].sudo().search(
-            [("mail_message_id", "=", invoice.reminder_history_ids.mail_message_id.id)]
+        mail = (
+            self.env["mail.mail"]
+            .sudo()
+            .search(
+                [
+                    (
+                        "mail_message_id",
+                        "=",
+                        invoice.reminder_history_ids.mail_message_id.id,
+                    )
+                ]
+            )
         )
         self.assertEqual(
             mail.subject,
@@ -485,4 +494,85 @@ class TestCourtesyJob(ReminderCommon):
             self.assertIsNotNone(tab.find(f".//field[@name='{name}']"), name)
         self.assertIsNotNone(
             form.find(".//header/button[@name='action_reminder_send_courtesy']")
+        )
+
+    def test_forecast_matches_what_the_job_does(self):
+        first = self.invoice()
+        self.make_installment_invoice(invoice_date="2023-03-01", partner=self.customer)
+        later = self.invoice(due="2023-04-10", amount=500.0)
+        with freeze_time("2023-03-20"):
+            rows = self.env["account.move"]._reminder_forecast(D("2023-03-26"))
+        courtesy = sorted(
+            (row["move_id"], row["step_id"], row["amount"])
+            for row in rows
+            if row["change"] == "courtesy"
+        )
+        self.assertEqual(courtesy, [(first.id, self.courtesy.id, 1000.0)])
+        self.assertFalse(self.env["account.reminder.courtesy"].search([]))
+        self.job("2023-03-26")
+        tagged = self.env["account.reminder.courtesy"].search([("state", "=", "to_do")])
+        self.assertEqual(
+            sorted((row.move_id.id, row.step_id.id) for row in tagged),
+            [(first.id, self.courtesy.id)],
+        )
+        self.assertEqual(self.courtesy_of(later)[1], False)
+        with freeze_time("2023-03-26"):
+            wizard = self.env["account.reminder.forecast"].create(
+                {"date": D("2023-04-05")}
+            )
+            wizard.action_compute()
+        self.assertEqual(wizard.courtesy_count, 1)
+        self.assertEqual(
+            wizard.line_ids.filtered(lambda line: line.change == "courtesy").move_id,
+            later,
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestCourtesyRefresh(ReminderCommon):
+    """A payment withdraws the pending courtesy reminder at once, not the next day."""
+
+    refresh_at_commit = True
+
+    def test_payment_withdraws_the_pending_notice(self):
+        step = self.Step.create(
+            {
+                "name": "Courtesy reminder",
+                "trigger_basis": BEFORE,
+                "delay_days": 5,
+                "mail_template_id": self.env.ref(
+                    "account_invoice_reminder.mail_template_reminder_courtesy"
+                ).id,
+            }
+        )
+        invoice = self.make_invoice("2023-03-31", invoice_date="2023-03-01")
+        with freeze_time("2023-03-26"):
+            self.run_job()
+        self.assertEqual(invoice.reminder_courtesy_step_id, step)
+        self.assertEqual(invoice.reminder_courtesy_state, "to_do")
+        with freeze_time("2023-03-27"):
+            self.pay(invoice, 1000.0, D("2023-03-27"))
+            self.commit()
+        invoice.invalidate_recordset()
+        self.assertFalse(invoice.reminder_courtesy_state)
+        self.assertFalse(invoice.reminder_tag)
+
+
+@tagged("post_install", "-at_install")
+class TestCourtesyStepForm(ReminderCommon):
+    def test_picking_the_trigger_date_proposes_the_courtesy_template(self):
+        form = Form(self.env["account.reminder.step"])
+        form.name = "Rappel avant échéance"
+        form.mail_template_id = self.env.ref(
+            "account_invoice_reminder.mail_template_reminder_1"
+        )
+        form.trigger_basis = BEFORE
+        form.delay_days = 5
+        step = form.save()
+        self.assertEqual(
+            step.mail_template_id,
+            self.env.ref("account_invoice_reminder.mail_template_reminder_courtesy"),
+        )
+        self.assertEqual(
+            (step.channel, step.delay_days, step.is_courtesy), ("email", 5, True)
         )

@@ -31,6 +31,9 @@ class AccountReminderForecast(models.TransientModel):
     withdraw_count = fields.Integer(
         string="Reminders Withdrawn", compute="_compute_counts"
     )
+    courtesy_count = fields.Integer(
+        string="New Courtesy Reminders", compute="_compute_counts"
+    )
 
     @api.depends("line_ids.change")
     def _compute_counts(self):
@@ -38,6 +41,7 @@ class AccountReminderForecast(models.TransientModel):
             changes = forecast.line_ids.mapped("change")
             forecast.tag_count = changes.count("tag")
             forecast.withdraw_count = changes.count("withdraw")
+            forecast.courtesy_count = changes.count("courtesy")
 
     def action_compute(self):
         """Fill the forecast for the date chosen; nothing else is changed."""

@@ -22,6 +22,7 @@ class AccountReminderForecastLine(models.TransientModel):
         selection=[
             ("tag", "To remind"),
             ("withdraw", "Reminder withdrawn"),
+            ("courtesy", "Courtesy reminder"),
         ],
         readonly=True,
     )
@@ -30,5 +31,5 @@ class AccountReminderForecastLine(models.TransientModel):
         currency_field="currency_id",
         readonly=True,
         help="What the invoice's installments due before the forecast date still owe "
-        "today.",
+        "today; for a courtesy reminder, what falls due next.",
     )

@@ -17,7 +17,7 @@ rows = Move._reminder_forecast(day)
 moves = Move.browse([row["move_id"] for row in rows])
 steps = env["account.reminder.step"].sudo().browse([r["step_id"] for r in rows])
 names = {step.id: step.name for step in steps}
-changes = {"tag": "à relancer", "withdraw": "retirée"}
+changes = {"tag": "à relancer", "withdraw": "retirée", "courtesy": "courtoisie"}
 title = f"Prévision de la tâche quotidienne des relances au {day:%d/%m/%Y}"
 print(f"{title} (rien n'est modifié) :")
 for row in rows:
@@ -30,6 +30,10 @@ for row in rows:
         f"{amount:>12} {move.currency_id.name}"
     )
 tagged = sum(1 for row in rows if row["change"] == "tag")
-withdrawn = len(rows) - tagged
-print(f"{tagged} facture(s) de plus à relancer, {withdrawn} relance(s) retirée(s)")
+courtesy = sum(1 for row in rows if row["change"] == "courtesy")
+withdrawn = len(rows) - tagged - courtesy
+print(
+    f"{tagged} facture(s) de plus à relancer, {withdrawn} relance(s) retirée(s), "
+    f"{courtesy} rappel(s) de courtoisie"
+)
 env.cr.rollback()
