@@ -82,11 +82,31 @@ def job():
     to_do, levels = env.cr.fetchone()
     return {
         "tagged": stats["tagged"],
+        "courtesy": stats.get("courtesy", 0),
         "withdrawn": stats["withdrawn"],
         "failed": stats["failed"],
         "to_do": to_do,
         "levels": levels,
     }
+
+
+def add_courtesy_step():
+    """A courtesy reminder 5 days before the due date, as an accountant adds one."""
+    env["account.reminder.step"].create(
+        {
+            "name": "Courtesy reminder",
+            "trigger_basis": "before_due_date",
+            "delay_days": 5,
+            "mail_template_id": env.ref(
+                "account_invoice_reminder.mail_template_reminder_courtesy"
+            ).id,
+            "company_id": company.id,
+        }
+    )
+    # Only the courtesy pass is to be seen: the full check a new step asks for is
+    # the "a week later" run's.
+    company._reminder_set_full_scan_date(DAY)
+    return {}
 
 
 def credit_control():
@@ -184,6 +204,7 @@ ACTIONS = {
     "generate": generate,
     "prepare_peers": prepare_peers,
     "job": job,
+    "add_courtesy_step": add_courtesy_step,
     "credit_control": credit_control,
     "floor": floor,
     "send_ours": send_ours,

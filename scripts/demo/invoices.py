@@ -90,5 +90,22 @@ paid = invoice(
     martin, today - timedelta(days=40), 800.0, due=today - timedelta(days=10)
 )
 pay(paid, paid.amount_total, today - timedelta(days=5))
+# A courtesy reminder 5 days before the due date, as an accountant would add one, and
+# an invoice falling due in 3 days: the daily job tags its friendly notice.
+env["account.reminder.step"].with_context(lang="fr_FR").create(
+    {
+        "name": "Rappel avant échéance",
+        "trigger_basis": "before_due_date",
+        "delay_days": 5,
+        "mail_template_id": env.ref(
+            "account_invoice_reminder.mail_template_reminder_courtesy"
+        ).id,
+        "company_id": company.id,
+    }
+)
+invoice(dubois, today - timedelta(days=27), 950.0, due=today + timedelta(days=3))
 env.cr.commit()
-print("Demo invoices added: two installments, partly paid, reminded once, paid")
+print(
+    "Demo invoices added: two installments, partly paid, reminded once, paid, due in "
+    "3 days (courtesy reminder)"
+)

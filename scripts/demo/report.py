@@ -41,6 +41,7 @@ rows = [
         "État",
         "Pénalités",
         "Indemnité",
+        "Courtoisie",
     )
 ]
 for move in invoices:
@@ -56,6 +57,15 @@ for move in invoices:
             states.get(move.reminder_state, ""),
             f"{move.reminder_penalty_amount:.2f}".replace(".", ","),
             f"{move.reminder_indemnity_amount:.2f}".replace(".", ","),
+            " ".join(
+                filter(
+                    None,
+                    [
+                        move.reminder_courtesy_step_id.name,
+                        states.get(move.reminder_courtesy_state, ""),
+                    ],
+                )
+            ),
         )
     )
 widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
@@ -64,7 +74,8 @@ print()
 print(
     f"Tâche quotidienne des relances du {env.company._reminder_today():%d/%m/%Y} : "
     f"{stats['tagged']} facture(s) marquée(s) à relancer, "
-    f"{stats['withdrawn']} retirée(s)"
+    f"{stats['withdrawn']} retirée(s), "
+    f"{stats['courtesy']} rappel(s) de courtoisie"
 )
 for i, row in enumerate(rows):
     print(" | ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)))
