@@ -271,7 +271,7 @@ class AccountReminderCourtesy(models.Model):
     @api.model
     def _mark_done(self, rows):
         """The courtesy notices of history ``rows`` reached the customer: each one
-        is done on its company's day, if it is still the one pending."""
+        is done on the day its mail left, if it is still the one pending."""
         statuses, __ = self._read(rows.move_id.ids)
         changes = {}
         for row in rows:
@@ -281,9 +281,7 @@ class AccountReminderCourtesy(models.Model):
                 and status.step_id == row.step_id.id
                 and status.cycle_key == row.cycle_key
             ):
-                new = reminder_policy.courtesy_done(
-                    status, today=row.company_id._reminder_today()
-                )
+                new = reminder_policy.courtesy_done(status, today=row.done_date)
                 changes[row.move_id.id] = (status, new)
                 statuses[row.move_id.id] = new
         self._write(changes)

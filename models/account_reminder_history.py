@@ -289,40 +289,8 @@ class AccountReminderHistory(models.Model):
         return "queued", False
 
     def _reminder_delivered(self):
-        courtesy = self.filtered(lambda row: row.kind == "courtesy")
-        if courtesy:
-            courtesy._reminder_courtesy_delivered()
-        (self - courtesy)._reminder_level_delivered()
-
-    def _reminder_courtesy_delivered(self):
         live = self.env["account.reminder.sender"]._live_keys(self.move_id)
         delivered = self.browse()
-        for row in self:
-            if (
-                row.state == "failed"
-                and (row.move_id.id, row.cycle_key, row.step_id.id) in live
-            ):
-                continue
-            if row.state == "failed" and row.activity_id:
-                row.activity_id.sudo().action_feedback(
-                    feedback=self.env._("Delivered after a retry.")
-                )
-            row.sudo().write(
-                {
-                    "state": "sent",
-                    "done_date": row.company_id._reminder_today(),
-                    "failure_reason": False,
-                    "server_failure": False,
-                }
-            )
-            delivered |= row
-        self.env["account.reminder.courtesy"].sudo()._mark_done(delivered)
-
-    def _reminder_level_delivered(self):
-        Move = self.env["account.move"].sudo()
-        rows = Move._reminder_read_status(self.move_id.ids)
-        live = self.env["account.reminder.sender"]._live_keys(self.move_id)
-        changes = {}
         for row in self:
             if row.state == "failed":
                 if (row.move_id.id, row.cycle_key, row.step_id.id) in live:
@@ -332,22 +300,32 @@ class AccountReminderHistory(models.Model):
                     row.activity_id.sudo().action_feedback(
                         feedback=self.env._("Delivered after a retry.")
                     )
-            today = row.company_id._reminder_today()
             row.sudo().write(
                 {
                     "state": "sent",
-                    "done_date": today,
+                    "done_date": row.company_id._reminder_today(),
                     "failure_reason": False,
                     "server_failure": False,
                 }
             )
+            delivered |= row
+        courtesy = delivered.filtered(lambda row: row.kind == "courtesy")
+        self.env["account.reminder.courtesy"].sudo()._mark_done(courtesy)
+        (delivered - courtesy)._reminder_level_done()
+
+    def _reminder_level_done(self):
+        """The steps of these delivered rows are done, if still the ones pending."""
+        Move = self.env["account.move"].sudo()
+        rows = Move._reminder_read_status(self.move_id.ids)
+        changes = {}
+        for row in self:
             status = rows[row.move_id.id]["status"]
             if (
                 status.state == reminder_policy.TO_DO
                 and status.step_id == row.step_id.id
                 and status.cycle_key == row.cycle_key
             ):
-                new = reminder_policy.mark_done(status, today=today)
+                new = reminder_policy.mark_done(status, today=row.done_date)
                 changes[row.move_id.id] = (status, new)
                 rows[row.move_id.id]["status"] = new
         Move._reminder_write_statuses(changes)

@@ -25,6 +25,21 @@ C10 = Step(11, BEFORE, 10)
 C3 = Step(12, BEFORE, 3)
 
 
+def courtesy_step(env, company, days=5):
+    """A courtesy reminder ``days`` before the due date, with the shipped template."""
+    return env["account.reminder.step"].create(
+        {
+            "name": "Courtesy reminder",
+            "trigger_basis": BEFORE,
+            "delay_days": days,
+            "mail_template_id": env.ref(
+                "account_invoice_reminder.mail_template_reminder_courtesy"
+            ).id,
+            "company_id": company.id,
+        }
+    )
+
+
 def courtesy(status, today, steps=(C5,), reference=INSTALLMENT, issued="2023-03-01"):
     return policy.courtesy_status(
         status,
@@ -181,18 +196,7 @@ class TestCourtesyJob(ReminderCommon):
                 "is_company": True,
             }
         )
-        cls.template = cls.env.ref(
-            "account_invoice_reminder.mail_template_reminder_courtesy"
-        )
-        cls.courtesy = cls.Step.create(
-            {
-                "name": "Courtesy reminder",
-                "trigger_basis": BEFORE,
-                "delay_days": 5,
-                "mail_template_id": cls.template.id,
-                "company_id": cls.company.id,
-            }
-        )
+        cls.courtesy = courtesy_step(cls.env, cls.company)
 
     def invoice(self, due="2023-03-31", invoice_date="2023-03-01", **extra):
         return self.make_invoice(
@@ -535,16 +539,7 @@ class TestCourtesyRefresh(ReminderCommon):
     refresh_at_commit = True
 
     def test_payment_withdraws_the_pending_notice(self):
-        step = self.Step.create(
-            {
-                "name": "Courtesy reminder",
-                "trigger_basis": BEFORE,
-                "delay_days": 5,
-                "mail_template_id": self.env.ref(
-                    "account_invoice_reminder.mail_template_reminder_courtesy"
-                ).id,
-            }
-        )
+        step = courtesy_step(self.env, self.company)
         invoice = self.make_invoice("2023-03-31", invoice_date="2023-03-01")
         with freeze_time("2023-03-26"):
             self.run_job()
