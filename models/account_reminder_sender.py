@@ -551,8 +551,9 @@ class AccountReminderSender(models.AbstractModel):
             )
             notify_list.append(
                 {
+                    # A courtesy notice is not a payment reminder, whatever it lists.
                     "model_description": template.env._("Payment reminder")
-                    if len(group["moves"]) > 1
+                    if len(group["moves"]) > 1 and group.get("kind") != "courtesy"
                     else template.env._("Invoice"),
                     "mail_auto_delete": template.auto_delete,
                 }
