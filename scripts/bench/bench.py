@@ -145,6 +145,8 @@ def odoo(*args, stdin=None, env=None, timeout=None):
         start_new_session=True,
     )
     deadline = None if timeout is None else time.monotonic() + timeout
+    # The input goes with the first call only: Python refuses it on the next ones.
+    pending_input = stdin
     while True:
         # In short waits, so that the bar shows the time going by; communicate()
         # may be called again after a timeout without losing any output.
@@ -152,9 +154,10 @@ def odoo(*args, stdin=None, env=None, timeout=None):
             2.0 if deadline is None else max(min(2.0, deadline - time.monotonic()), 0)
         )
         try:
-            output, _ = process.communicate(stdin, timeout=wait)
+            output, _ = process.communicate(pending_input, timeout=wait)
             break
         except subprocess.TimeoutExpired:
+            pending_input = None
             if deadline is not None and time.monotonic() >= deadline:
                 os.killpg(process.pid, 9)
                 process.communicate()
