@@ -74,8 +74,10 @@ print()
 print(
     f"Tâche quotidienne des relances du {env.company._reminder_today():%d/%m/%Y} : "
     f"{stats['tagged']} facture(s) marquée(s) à relancer, "
-    f"{stats['withdrawn']} retirée(s), "
-    f"{stats['courtesy']} rappel(s) de courtoisie"
+    f"{stats['withdrawn']} retirée(s); "
+    # Posting an invoice applies the rules at once: its notice may predate the job.
+    f"{env['account.reminder.courtesy'].search_count([('state', '=', 'to_do')])} "
+    "rappel(s) de courtoisie à envoyer"
 )
 for i, row in enumerate(rows):
     print(" | ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)))
