@@ -1797,8 +1797,8 @@ class AccountMove(models.Model):
         ``[{"move_id", "company_id", "step_id", "change", "amount"}]`` where change is
         "tag" (the step becomes pending), "withdraw" (the pending step goes away) or
         "courtesy" (a courtesy reminder becomes pending), and amount is what the
-        invoice's installments due before ``day`` still owe, or for a courtesy
-        reminder what falls due next (invoice currency).
+        invoice's installments due before ``day`` still owe (invoice currency); a
+        courtesy row has a "due_next" instead: what falls due next.
 
         As if the job did not run between today and ``day``: the same rules on every
         open invoice (a full check), on the data as it is now.
@@ -1861,7 +1861,8 @@ class AccountMove(models.Model):
                 "company_id": company.id,
                 "step_id": step_id,
                 "change": "courtesy",
-                "amount": amounts.get(move_id, 0.0),
+                "amount": 0.0,
+                "due_next": amounts.get(move_id, 0.0),
             }
             for move_id, step_id in found.items()
         ]

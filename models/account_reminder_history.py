@@ -421,12 +421,22 @@ class AccountReminderHistory(models.Model):
         )
         withdrawn = ", ".join((queued.move_id & moves).mapped("display_name"))
         for row in rows:
-            if row.move_id in moves:
-                reason = self.env._(
+            # In the company's language: the daily job and the refresh at commit
+            # time run without a user's context.
+            env = row.with_context(
+                lang=self.env.context.get("lang") or row.company_id.partner_id.lang
+            ).env
+            if row.move_id in moves and kind == "courtesy":
+                reason = env._(
+                    "Cancelled before sending: the courtesy reminder no longer "
+                    "applies (paid, overdue, or no longer to remind)."
+                )
+            elif row.move_id in moves:
+                reason = env._(
                     "Cancelled before sending: the invoice no longer needs a reminder."
                 )
             else:
-                reason = self.env._(
+                reason = env._(
                     "Cancelled before sending: the mail also reminded %(invoices)s, "
                     "which no longer needs a reminder.",
                     invoices=withdrawn,
@@ -487,12 +497,20 @@ class AccountReminderHistory(models.Model):
             # Written for the person who follows it up, in their language.
             lang = responsible.lang or invoice.company_id.partner_id.lang
             translated = row.with_context(lang=lang)
+            summary = (
+                translated.env._(
+                    "Courtesy reminder not delivered: %(step)s",
+                    step=translated.step_id.name,
+                )
+                if row.kind == "courtesy"
+                else translated.env._(
+                    "Reminder not delivered: %(step)s", step=translated.step_id.name
+                )
+            )
             row.activity_id = invoice.activity_schedule(
                 activity_type_id=activity_type.id,
                 user_id=responsible.id,
-                summary=translated.env._(
-                    "Reminder not delivered: %(step)s", step=translated.step_id.name
-                ),
+                summary=summary,
                 note=row.failure_reason,
             )
 

@@ -67,7 +67,11 @@ class AccountReminderSender(models.AbstractModel):
                     else self.env._("no reminder to send")
                 )
             elif not reason and (move.id, status.cycle_key, status.step_id) in live:
-                reason = self.env._("this reminder was already sent")
+                reason = (
+                    self.env._("this courtesy reminder is already queued or sent")
+                    if kind == "courtesy"
+                    else self.env._("this reminder was already sent")
+                )
             elif not reason and step.channel == "email" and not step.mail_template_id:
                 reason = self.env._(
                     'the step "%(step)s" has no email template',

@@ -76,8 +76,8 @@ class AccountReminderStep(models.Model):
     delay_days = fields.Integer(
         string="Number of days after the trigger date",
         default=0,
-        help="For a courtesy reminder (before invoice due date): the number of days "
-        "before the due date.",
+        help="Counted after the trigger date; for a courtesy reminder (before invoice "
+        "due date), before the due date.",
     )
     is_courtesy = fields.Boolean(
         string="Courtesy Reminder",
@@ -112,19 +112,27 @@ class AccountReminderStep(models.Model):
     @api.onchange("trigger_basis")
     def _onchange_trigger_basis(self):
         # The shipped courtesy template is the one to start from; another template
-        # would speak of an overdue invoice.
+        # would speak of an overdue invoice, and the other way round.
+        courtesy = self._courtesy_template()
         if not self.is_courtesy:
+            if courtesy and self.mail_template_id == courtesy:
+                self.mail_template_id = False
             return
         self.channel = "email"
-        courtesy = self.env.ref(
-            "account_invoice_reminder.mail_template_reminder_courtesy",
-            raise_if_not_found=False,
-        )
         if courtesy and (
             not self.mail_template_id
             or self.mail_template_id in self._overdue_templates()
         ):
             self.mail_template_id = courtesy
+
+    def _courtesy_template(self):
+        return (
+            self.env.ref(
+                "account_invoice_reminder.mail_template_reminder_courtesy",
+                raise_if_not_found=False,
+            )
+            or self.env["mail.template"]
+        )
 
     def _overdue_templates(self):
         templates = self.env["mail.template"]
@@ -136,6 +144,21 @@ class AccountReminderStep(models.Model):
                 or self.env["mail.template"]
             )
         return templates
+
+    @api.constrains("trigger_basis", "mail_template_id")
+    def _check_courtesy_template(self):
+        courtesy = self._courtesy_template()
+        for step in self:
+            if courtesy and not step.is_courtesy and step.mail_template_id == courtesy:
+                raise ValidationError(
+                    self.env._(
+                        'The reminder step "%(step)s" reminds overdue invoices: it '
+                        'cannot use the template "%(template)s", which tells the '
+                        "customer that the payment is not due yet.",
+                        step=step.name,
+                        template=courtesy.name,
+                    )
+                )
 
     @api.constrains("trigger_basis", "channel")
     def _check_courtesy_channel(self):

@@ -256,7 +256,7 @@ class TestCourtesyJob(ReminderCommon):
         )
         self.assertIn("1,000.00", mail.body_html)
         self.assertIn("due on <strong>03/31/2023</strong>", mail.body_html)
-        self.assertIn("nothing is overdue", mail.body_html)
+        self.assertIn("this payment is not due yet", mail.body_html)
         with freeze_time("2023-03-27"):
             self.process_queue()
         self.assertEqual(history.state, "sent")
@@ -354,6 +354,8 @@ class TestCourtesyJob(ReminderCommon):
     def test_courtesy_steps_are_emails_and_keep_their_kind(self):
         with self.assertRefused(ValidationError, "it can only be an email"):
             self.courtesy.channel = "letter"
+        with self.assertRefused(ValidationError, "the payment is not due yet"):
+            self.step_2.mail_template_id = self.courtesy.mail_template_id
         invoice = self.invoice()
         overdue = self.invoice(due="2023-03-20")
         self.job("2023-03-26")
@@ -465,6 +467,8 @@ class TestCourtesyJob(ReminderCommon):
         )
         self.assertIn("Nous nous permettons de vous rappeler", mail.body_html)
         self.assertIn("du paiement suivant", mail.body_html)
+        self.assertIn("ce paiement n'est pas encore échu", mail.body_html)
+        self.assertIn("du 01/03/2023 :", mail.body_html)
         self.assertIn("à régler le <strong>31/03/2023</strong>", mail.body_html)
         self.assertIn("400,00", mail.body_html)
         fr = self.env(context=dict(self.env.context, lang="fr_FR"))
@@ -507,11 +511,11 @@ class TestCourtesyJob(ReminderCommon):
         with freeze_time("2023-03-20"):
             rows = self.env["account.move"]._reminder_forecast(D("2023-03-26"))
         courtesy = sorted(
-            (row["move_id"], row["step_id"], row["amount"])
+            (row["move_id"], row["step_id"], row["amount"], row["due_next"])
             for row in rows
             if row["change"] == "courtesy"
         )
-        self.assertEqual(courtesy, [(first.id, self.courtesy.id, 1000.0)])
+        self.assertEqual(courtesy, [(first.id, self.courtesy.id, 0.0, 1000.0)])
         self.assertFalse(self.env["account.reminder.courtesy"].search([]))
         self.job("2023-03-26")
         tagged = self.env["account.reminder.courtesy"].search([("state", "=", "to_do")])
@@ -526,9 +530,26 @@ class TestCourtesyJob(ReminderCommon):
             )
             wizard.action_compute()
         self.assertEqual(wizard.courtesy_count, 1)
+        line = wizard.line_ids.filtered(lambda line: line.change == "courtesy")
+        self.assertEqual((line.amount, line.amount_due_next), (0.0, 500.0))
         self.assertEqual(
             wizard.line_ids.filtered(lambda line: line.change == "courtesy").move_id,
             later,
+        )
+
+    def test_cancelled_in_the_company_language(self):
+        self.company.partner_id.lang = "fr_FR"
+        self.courtesy.auto_send = True
+        invoice = self.invoice()
+        self.job("2023-03-26")
+        self.pay(invoice, 1000.0, D("2023-03-27"))
+        self.job("2023-03-27")
+        history = invoice.reminder_history_ids
+        self.assertEqual(history.state, "cancelled")
+        self.assertEqual(
+            history.failure_reason,
+            "Annulé avant l'envoi : le rappel de courtoisie ne s'applique plus "
+            "(facture payée, échue, ou qui n'est plus à relancer).",
         )
 
 
@@ -571,3 +592,7 @@ class TestCourtesyStepForm(ReminderCommon):
         self.assertEqual(
             (step.channel, step.delay_days, step.is_courtesy), ("email", 5, True)
         )
+        # Back to an overdue basis: the courtesy template goes with it.
+        form = Form(step)
+        form.trigger_basis = "due_date"
+        self.assertFalse(form.mail_template_id)

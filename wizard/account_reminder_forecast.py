@@ -65,6 +65,7 @@ class AccountReminderForecast(models.TransientModel):
                     "step_id": row["step_id"],
                     "change": row["change"],
                     "amount": row["amount"],
+                    "amount_due_next": row.get("due_next", 0.0),
                 }
             )
             for row in rows

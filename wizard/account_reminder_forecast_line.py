@@ -31,5 +31,14 @@ class AccountReminderForecastLine(models.TransientModel):
         currency_field="currency_id",
         readonly=True,
         help="What the invoice's installments due before the forecast date still owe "
-        "today; for a courtesy reminder, what falls due next.",
+        "today.",
+    )
+    # Apart from the overdue amount: summing what is not due yet with it would
+    # overstate what is late.
+    amount_due_next = fields.Monetary(
+        string="Falling Due",
+        currency_field="currency_id",
+        readonly=True,
+        help="For a courtesy reminder: what the invoice's earliest open due date "
+        "calls for, not yet due.",
     )

@@ -61,7 +61,8 @@ for move in invoices:
                 filter(
                     None,
                     [
-                        move.reminder_courtesy_step_id.name,
+                        move.reminder_courtesy_state
+                        and move.reminder_courtesy_step_id.name,
                         states.get(move.reminder_courtesy_state, ""),
                     ],
                 )

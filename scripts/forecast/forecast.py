@@ -22,12 +22,15 @@ title = f"Prévision de la tâche quotidienne des relances au {day:%d/%m/%Y}"
 print(f"{title} (rien n'est modifié) :")
 for row in rows:
     move = moves.browse(row["move_id"])
-    amount = f"{row['amount']:,.2f}".replace(",", " ").replace(".", ",")
+    # What is overdue, or for a courtesy reminder what falls due ("à échoir").
+    figure = row.get("due_next") if row["change"] == "courtesy" else row["amount"]
+    amount = f"{figure:,.2f}".replace(",", " ").replace(".", ",")
     print(
         f"  {move.company_id.name[:22]:<22} {move.name:<16} "
         f"{move.commercial_partner_id.name[:26]:<26} "
-        f"{names.get(row['step_id'], ''):<12} {changes[row['change']]:<11} "
+        f"{names.get(row['step_id'], '')[:22]:<22} {changes[row['change']]:<11} "
         f"{amount:>12} {move.currency_id.name}"
+        + (" à échoir" if row["change"] == "courtesy" else "")
     )
 tagged = sum(1 for row in rows if row["change"] == "tag")
 courtesy = sum(1 for row in rows if row["change"] == "courtesy")
