@@ -663,16 +663,24 @@ class AccountMove(models.Model):
             ._send(invoices, kind="courtesy")
         )
         if len(self) == 1 and not result["mails"]:
-            reason = result["left_out"].get(self) or (
-                self._reminder_failure_reason()
-                if self in result["failed"]
-                else self.env._("no courtesy reminder to send")
-            )
+            if self in result["failed"]:
+                # Recorded as failed, with a follow-up activity: raising would roll
+                # that back. The user is told why, and the history keeps it.
+                return self._reminder_notify(
+                    self.env._(
+                        "The courtesy reminder of %(invoice)s could not be sent: "
+                        "%(reason)s. An activity was scheduled to follow it up.",
+                        invoice=self.display_name,
+                        reason=self._reminder_failure_reason(),
+                    ),
+                    "danger",
+                )
             raise UserError(
                 self.env._(
                     "The courtesy reminder of %(invoice)s cannot be sent: %(reason)s.",
                     invoice=self.display_name,
-                    reason=reason,
+                    reason=result["left_out"].get(self)
+                    or self.env._("no courtesy reminder to send"),
                 )
             )
         message = self.env._(
@@ -685,13 +693,16 @@ class AccountMove(models.Model):
                 "courtesy reminder field.",
                 count=skipped,
             )
+        return self._reminder_notify(message, "warning" if skipped else "success")
+
+    def _reminder_notify(self, message, kind):
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
                 "title": self.env._("Courtesy reminders"),
                 "message": message,
-                "type": "warning" if skipped else "success",
+                "type": kind,
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
         }

@@ -309,6 +309,7 @@ class AccountReminderHistory(models.Model):
                 }
             )
             delivered |= row
+        delivered._reminder_close_follow_ups("sent")
         courtesy = delivered.filtered(lambda row: row.kind == "courtesy")
         self.env["account.reminder.courtesy"].sudo()._mark_done(courtesy)
         (delivered - courtesy)._reminder_level_done()
@@ -404,6 +405,13 @@ class AccountReminderHistory(models.Model):
         History = self.sudo()
         if kind == "overdue":
             History._reminder_cancel_calls(moves)
+        History.search(
+            [
+                ("move_id", "in", moves.ids),
+                ("kind", "=", kind),
+                ("state", "=", "failed"),
+            ]
+        )._reminder_close_follow_ups("withdrawn", same_key=False)
         queued = History.search(
             [
                 ("move_id", "in", moves.ids),
@@ -448,6 +456,49 @@ class AccountReminderHistory(models.Model):
         rows.notification_ids.filtered(
             lambda n: n.notification_status not in ("sent", *FAILED_NOTIFICATIONS)
         ).write({"notification_status": "canceled"})
+
+    def _reminder_close_follow_ups(self, reason, same_key=True):
+        """Mark done the open follow-up activities of the failed reminders these
+        rows settle: those of the same invoice, step and installment (``same_key``)
+        or these rows' own; nobody has to chase a reminder sent since ("sent"), or
+        no longer needed ("withdrawn")."""
+        if not self:
+            return
+        failed = self
+        if same_key:
+            failed = (
+                self.sudo()
+                .search(
+                    [
+                        ("move_id", "in", self.move_id.ids),
+                        ("step_id", "in", self.step_id.ids),
+                        ("state", "=", "failed"),
+                        ("activity_id", "!=", False),
+                    ]
+                )
+                .filtered(
+                    lambda old: any(
+                        (old.move_id, old.step_id, old.cycle_key)
+                        == (row.move_id, row.step_id, row.cycle_key)
+                        for row in self
+                    )
+                )
+            )
+        for row in failed.filtered(
+            lambda row: row.state == "failed" and row.activity_id
+        ):
+            # In the company's language: the daily job runs without a user's.
+            env = row.with_context(
+                lang=self.env.context.get("lang") or row.company_id.partner_id.lang
+            ).env
+            feedback = (
+                env._("Sent since, in another mail.")
+                if reason == "sent"
+                else env._(
+                    "No longer needed: the invoice no longer needs this reminder."
+                )
+            )
+            row.activity_id.sudo().action_feedback(feedback=feedback)
 
     @api.model
     def _reminder_cancel_calls(self, moves):

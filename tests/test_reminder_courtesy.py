@@ -596,3 +596,45 @@ class TestCourtesyStepForm(ReminderCommon):
         form = Form(step)
         form.trigger_basis = "due_date"
         self.assertFalse(form.mail_template_id)
+
+    def test_follow_up_closes_once_sent_or_withdrawn(self):
+        no_mail = self.env["res.partner"].create(
+            {"name": "Plomberie Sans Mail", "is_company": True}
+        )
+        invoice = self.make_invoice(
+            "2023-03-31", partner=no_mail, invoice_date="2023-03-01"
+        )
+        self.job("2023-03-26")
+        with freeze_time("2023-03-26"):
+            action = invoice.action_reminder_send_courtesy()
+        self.assertEqual(action["params"]["type"], "danger")
+        self.assertIn(
+            "Plomberie Sans Mail has no email address", action["params"]["message"]
+        )
+        failed = invoice.reminder_history_ids
+        self.assertEqual(failed.state, "failed")
+        self.assertEqual(
+            failed.activity_id.summary,
+            "Courtesy reminder not delivered: Courtesy reminder",
+        )
+        # An email given and the notice sent: the activity is done.
+        no_mail.email = "plomberie@example.com"
+        with freeze_time("2023-03-27"):
+            invoice.action_reminder_send_courtesy()
+            self.process_queue()
+        self.assertFalse(failed.activity_id.exists())
+        self.assertEqual(self.courtesy_of(invoice)[1], "done")
+
+        other = self.make_invoice(
+            "2023-03-31",
+            partner=no_mail.copy({"email": False}),
+            invoice_date="2023-03-01",
+        )
+        self.job("2023-03-26")
+        with freeze_time("2023-03-26"):
+            other.action_reminder_send_courtesy()
+        activity = other.reminder_history_ids.activity_id
+        self.assertTrue(activity)
+        # Overdue: the notice is withdrawn, nobody has to chase it any more.
+        self.job("2023-04-01")
+        self.assertFalse(activity.exists())
