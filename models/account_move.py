@@ -732,7 +732,10 @@ class AccountMove(models.Model):
         ``_reminder_mail_group``), earliest due first, as text for the template."""
         self.ensure_one()
         reminded = self._reminder_mail_group()[0]
-        amounts = reminded._reminder_courtesy_amounts()
+        # Read once for all the mails rendered together, when they are.
+        amounts = self.env.context.get("reminder_courtesy_amounts") or {}
+        if not set(reminded.ids) <= set(amounts):
+            amounts = reminded._reminder_courtesy_amounts()
         lang = self.env.lang
         lines = []
         for move in reminded.sorted(lambda m: (m.reminder_due_date or date.max, m.id)):
@@ -1860,10 +1863,9 @@ class AccountMove(models.Model):
         found = {}
         for start in range(0, len(ids), REMINDER_SCAN_SIZE):
             chunk = ids[start : start + REMINDER_SCAN_SIZE]
-            for move_id, (old, new) in Courtesy._changes(
-                chunk, plan, {"failed": 0}
-            ).items():
-                if _reminder_change_kind(old, new) == "tag":
+            changes = Courtesy._changes(chunk, plan, {"failed": 0})[0]
+            for move_id, (old, new) in changes.items():
+                if reminder_policy.newly_pending(old, new):
                     found[move_id] = new.step_id
         amounts = self.browse(found)._reminder_courtesy_amounts()
         return [

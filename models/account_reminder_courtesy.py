@@ -9,7 +9,13 @@ from odoo.tools import SQL
 from . import reminder_policy
 
 # "Open" and "eligible" mean here what they mean for the levels.
-from .account_move import _ELIGIBLE_SQL, _OPEN_INSTALLMENT_SQL
+from .account_move import (
+    _ELIGIBLE_SQL,
+    _OPEN_INSTALLMENT_SQL,
+    REMINDER_BATCH_ATTEMPTS,
+    REMINDER_RETRY_DELAY,
+)
+from .account_reminder_history import LIVE_STATES
 
 _logger = logging.getLogger(__name__)
 
@@ -69,19 +75,28 @@ class AccountReminderCourtesy(models.Model):
         each batch its own transaction, a batch that fails retried invoice by
         invoice, an invoice that fails skipped."""
         ids = self._candidate_ids(company, plan)
-        for start in range(0, len(ids), COURTESY_BATCH_SIZE):
-            batch = ids[start : start + COURTESY_BATCH_SIZE]
+        queue = [
+            (ids[i : i + COURTESY_BATCH_SIZE], 1)
+            for i in range(0, len(ids), COURTESY_BATCH_SIZE)
+        ]
+        Move = self.env["account.move"]
+        while queue:
+            batch, attempt = queue.pop(0)
+            if attempt > 1:
+                Move._reminder_pause((attempt - 1) * REMINDER_RETRY_DELAY)
+            retry = []
             try:
                 with self.env.cr.savepoint():
-                    self._apply(batch, plan, stats, lock=True)
+                    retry = self._apply(batch, plan, stats, lock=True)
             except (
                 psycopg2.errors.SerializationFailure,
                 psycopg2.errors.LockNotAvailable,
             ):
-                # Changed by another transaction, whose own refresh applies the
-                # rules; otherwise the next run does.
+                # Changed by another transaction meanwhile: tried again, as the
+                # levels' batches are (a notice due today may be the only one).
                 _logger.info("Invoice reminders: courtesy batch postponed")
                 self.env.invalidate_all()
+                retry = batch
             except Exception:
                 _logger.exception(
                     "Invoice reminders: courtesy batch failed, retrying one by one"
@@ -97,7 +112,11 @@ class AccountReminderCourtesy(models.Model):
                         _logger.exception(
                             "Invoice reminders: invoice %s skipped (courtesy)", move_id
                         )
-            self.env["account.move"]._reminder_commit()
+            if retry and attempt < REMINDER_BATCH_ATTEMPTS:
+                queue.append((retry, attempt + 1))
+            elif retry:
+                stats["postponed"] = stats.get("postponed", 0) + len(retry)
+            Move._reminder_commit()
 
     @api.model
     def _candidate_ids(self, company, plan):
@@ -143,24 +162,39 @@ class AccountReminderCourtesy(models.Model):
     @api.model
     def _apply(self, ids, plan, stats, lock=False):
         """Decide and write the courtesy reminder of invoices ``ids`` (of the
-        company of ``plan``); ``lock``: skip those another transaction holds."""
-        changes = self._changes(ids, plan, stats, lock=lock)
+        company of ``plan``); ``lock``: skip those another transaction holds.
+
+        :return: the ids skipped, held by another transaction
+        """
+        changes, settled, locked = self._changes(ids, plan, stats, lock=lock)
         self._write(changes)
         withdrawn = [
             move_id
             for move_id, (old, new) in changes.items()
             if old.state == reminder_policy.TO_DO
-            and (new.state != reminder_policy.TO_DO or new.step_id != old.step_id)
+            and not reminder_policy.same_notice(old, new)
         ]
-        self.env["account.reminder.history"]._reminder_cancel_queued(
+        History = self.env["account.reminder.history"]
+        History._reminder_cancel_queued(
             self.env["account.move"].browse(withdrawn), kind="courtesy"
         )
-        for old, new in changes.values():
-            if new.state == reminder_policy.TO_DO and (
-                old.state != reminder_policy.TO_DO or old.step_id != new.step_id
-            ):
-                stats["courtesy"] = stats.get("courtesy", 0) + 1
-        return changes
+        # A notice that failed (no email address) is nobody's to chase once the
+        # installment is paid or due: not when it is only paused.
+        if settled:
+            History.sudo().search(
+                [
+                    ("move_id", "in", list(settled)),
+                    ("kind", "=", "courtesy"),
+                    ("state", "=", "failed"),
+                    ("activity_id", "!=", False),
+                ]
+            )._reminder_close_follow_ups("withdrawn", same_key=False)
+        stats["courtesy"] = stats.get("courtesy", 0) + sum(
+            1
+            for old, new in changes.values()
+            if reminder_policy.newly_pending(old, new)
+        )
+        return [move_id for move_id in ids if move_id not in locked]
 
     @api.model
     def _changes(self, ids, plan, stats, lock=False):
@@ -168,17 +202,23 @@ class AccountReminderCourtesy(models.Model):
         reminder changes on ``plan.today``; two queries whatever their number."""
         Move = self.env["account.move"]
         rows = Move._reminder_read_status(ids, lock=lock)
-        statuses, issued = self._read(list(rows))
-        changes = {}
+        statuses, issued, sent = self._read(list(rows), with_sent=True)
+        changes, settled = {}, set()
         for move_id, row in rows.items():
             try:
                 remindable = Move._reminder_remindable(row, plan)
+                reference = row["reference"] if remindable else None
                 new = reminder_policy.courtesy_status(
                     statuses[move_id],
                     today=plan.today,
                     steps=plan.courtesy_steps,
-                    reference=row["reference"] if remindable else None,
+                    reference=reference,
                     issued=issued[move_id],
+                    sent=frozenset(
+                        step_id
+                        for key, step_id in sent[move_id]
+                        if reference and key == reference.key
+                    ),
                 )
             except Exception:  # noqa: BLE001 - one bad invoice must not stop the run
                 stats["failed"] += 1
@@ -188,40 +228,47 @@ class AccountReminderCourtesy(models.Model):
                 continue
             if new != statuses[move_id]:
                 changes[move_id] = (statuses[move_id], new)
-        return changes
+            if not row["eligible"] or (
+                row["reference"] and plan.today > row["reference"].due_date
+            ):
+                settled.add(move_id)
+        return changes, settled, set(rows)
 
     @api.model
-    def _read(self, ids):
-        """(``{move id: Status}``, ``{move id: invoice date}``) in one query."""
+    def _read(self, ids, with_sent=False):
+        """(``{move id: Status}``, ``{move id: invoice date}``) in one query; with
+        ``with_sent``, also ``{move id: [(installment key, step id)]}`` of the
+        courtesy notices the history holds as queued or sent."""
         if not ids:
-            return {}, {}
+            return ({}, {}, {}) if with_sent else ({}, {})
         self.flush_model()
+        self.env["account.reminder.history"].flush_model()
         self.env.cr.execute(
             SQL(
                 """
                 SELECT m.id, m.invoice_date, c.step_id, c.state, c.last_date,
-                       c.cycle_key
+                       c.cycle_key,
+                       ARRAY(SELECT ARRAY[COALESCE(h.cycle_key, 0), h.step_id]
+                               FROM account_reminder_history h
+                              WHERE h.move_id = m.id AND h.kind = 'courtesy'
+                                AND h.state IN %(live)s)
                   FROM account_move m
              LEFT JOIN account_reminder_courtesy c ON c.move_id = m.id
-                 WHERE m.id = ANY(%s)
+                 WHERE m.id = ANY(%(ids)s)
                 """,
-                list(ids),
+                ids=list(ids),
+                live=LIVE_STATES,
             )
         )
-        statuses, issued = {}, {}
-        for (
-            move_id,
-            invoice_date,
-            step_id,
-            state,
-            last_date,
-            key,
-        ) in self.env.cr.fetchall():
+        statuses, issued, sent = {}, {}, {}
+        for row in self.env.cr.fetchall():
+            move_id, invoice_date, step_id, state, last_date, key, live = row
             issued[move_id] = invoice_date
+            sent[move_id] = [tuple(pair) for pair in live]
             statuses[move_id] = reminder_policy.Status(
                 step_id=step_id, state=state, last_date=last_date, cycle_key=key
             )
-        return statuses, issued
+        return (statuses, issued, sent) if with_sent else (statuses, issued)
 
     @api.model
     def _write(self, changes):

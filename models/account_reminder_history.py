@@ -405,13 +405,6 @@ class AccountReminderHistory(models.Model):
         History = self.sudo()
         if kind == "overdue":
             History._reminder_cancel_calls(moves)
-        History.search(
-            [
-                ("move_id", "in", moves.ids),
-                ("kind", "=", kind),
-                ("state", "=", "failed"),
-            ]
-        )._reminder_close_follow_ups("withdrawn", same_key=False)
         queued = History.search(
             [
                 ("move_id", "in", moves.ids),
@@ -437,7 +430,8 @@ class AccountReminderHistory(models.Model):
             if row.move_id in moves and kind == "courtesy":
                 reason = env._(
                     "Cancelled before sending: the courtesy reminder no longer "
-                    "applies (paid, overdue, or no longer to remind)."
+                    "applies (paid, overdue, no longer to remind, or replaced by a "
+                    "nearer one)."
                 )
             elif row.move_id in moves:
                 reason = env._(

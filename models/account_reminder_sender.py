@@ -88,6 +88,8 @@ class AccountReminderSender(models.AbstractModel):
                 for moves, __ in grouped_moves
             }
         )
+        # What each courtesy notice is about, read once for all the mails.
+        due_next = sendable._reminder_courtesy_amounts() if kind == "courtesy" else {}
         groups = []
         for moves, grouped in grouped_moves:
             primary = max(
@@ -101,6 +103,7 @@ class AccountReminderSender(models.AbstractModel):
                 credits.get((primary.company_id, primary.commercial_partner_id)),
                 step=steps[primary.id],
                 kind=kind,
+                due_next=due_next,
             )
             group["steps"] = {move.id: steps[move.id] for move in moves}
             groups.append(group)
@@ -120,13 +123,22 @@ class AccountReminderSender(models.AbstractModel):
 
     @api.model
     def _group_values(
-        self, moves, primary, grouped, credits=None, step=None, kind="overdue"
+        self,
+        moves,
+        primary,
+        grouped,
+        credits=None,
+        step=None,
+        kind="overdue",
+        due_next=None,
     ):
         """A mail to send: who receives it, and what stops it or is worth a look.
 
         :param credits: what the customer is owed (``_customers_credits``)
         :param step: the step whose template the mail is (default: the level of
             ``primary``)
+        :param due_next: for a courtesy mail, ``{invoice id: amount}`` falling due
+            (``account.move._reminder_courtesy_amounts``), if read already
         """
         company, partner = primary.company_id, primary.commercial_partner_id
         step = step if step is not None else primary.reminder_step_id
@@ -139,7 +151,8 @@ class AccountReminderSender(models.AbstractModel):
         # What the mail asks for: what is overdue, or what falls due next for a
         # courtesy reminder.
         overdue = defaultdict(float)
-        due_next = moves._reminder_courtesy_amounts() if kind == "courtesy" else {}
+        if kind == "courtesy" and due_next is None:
+            due_next = moves._reminder_courtesy_amounts()
         for move in moves:
             overdue[move.currency_id] += (
                 due_next.get(move.id, 0.0)
@@ -160,10 +173,18 @@ class AccountReminderSender(models.AbstractModel):
         ):
             # Reminding a customer who is owed as much as it owes makes no sense:
             # the payments or credit notes must be matched first.
-            problem = self.env._(
-                "unmatched payments or credit notes of the customer (%(amounts)s) "
-                "cover what is overdue: match them first",
-                amounts=self._amounts_text(credits),
+            problem = (
+                self.env._(
+                    "unmatched payments or credit notes of the customer (%(amounts)s) "
+                    "cover what falls due: match them first",
+                    amounts=self._amounts_text(credits),
+                )
+                if kind == "courtesy"
+                else self.env._(
+                    "unmatched payments or credit notes of the customer (%(amounts)s) "
+                    "cover what is overdue: match them first",
+                    amounts=self._amounts_text(credits),
+                )
             )
         elif credits:
             warnings.append(
@@ -209,6 +230,11 @@ class AccountReminderSender(models.AbstractModel):
             "primary": primary,
             "step": step,
             "kind": kind,
+            "due_next": {
+                move.id: due_next[move.id] for move in moves if move.id in due_next
+            }
+            if due_next
+            else {},
             "channel": channel,
             "recipient": recipient,
             "per_customer": grouped,
@@ -427,12 +453,23 @@ class AccountReminderSender(models.AbstractModel):
         for group in groups:
             steps = group.get("steps") or {}
             for move in group["moves"] - group["primary"]:
-                notes[move.id] = self.env._(
-                    "Reminder (%(step)s) sent to %(email)s in the reminder mail of "
-                    "%(invoice)s.",
-                    step=steps.get(move.id, move.reminder_step_id).name,
-                    email=group["recipient"].email,
-                    invoice=group["primary"].display_name,
+                values = {
+                    "step": steps.get(move.id, move.reminder_step_id).name,
+                    "email": group["recipient"].email,
+                    "invoice": group["primary"].display_name,
+                }
+                notes[move.id] = (
+                    self.env._(
+                        "Courtesy reminder (%(step)s) sent to %(email)s in the mail "
+                        "of %(invoice)s.",
+                        **values,
+                    )
+                    if group.get("kind") == "courtesy"
+                    else self.env._(
+                        "Reminder (%(step)s) sent to %(email)s in the reminder mail "
+                        "of %(invoice)s.",
+                        **values,
+                    )
                 )
         if notes:
             self.env["account.move"].sudo().browse(notes)._message_log_batch(notes)
@@ -472,6 +509,13 @@ class AccountReminderSender(models.AbstractModel):
             template = template.with_context(
                 lang=lang,
                 reminder_documents=token,
+                reminder_courtesy_amounts=frozendict(
+                    {
+                        move_id: amount
+                        for g in bucket
+                        for move_id, amount in (g.get("due_next") or {}).items()
+                    }
+                ),
                 reminder_groups=frozendict(
                     {
                         g["primary"].id: (

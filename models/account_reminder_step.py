@@ -148,7 +148,18 @@ class AccountReminderStep(models.Model):
     @api.constrains("trigger_basis", "mail_template_id")
     def _check_courtesy_template(self):
         courtesy = self._courtesy_template()
+        overdue = self._overdue_templates()
         for step in self:
+            if step.is_courtesy and step.mail_template_id in overdue:
+                raise ValidationError(
+                    self.env._(
+                        'The reminder step "%(step)s" is a courtesy reminder: it '
+                        'cannot use the template "%(template)s", which tells the '
+                        "customer that the invoice is overdue.",
+                        step=step.name,
+                        template=step.mail_template_id.name,
+                    )
+                )
             if courtesy and not step.is_courtesy and step.mail_template_id == courtesy:
                 raise ValidationError(
                     self.env._(

@@ -222,7 +222,7 @@ def _due_step(status, today, steps, reference, done_ids):
     return None
 
 
-def courtesy_status(status, *, today, steps, reference, issued=None):
+def courtesy_status(status, *, today, steps, reference, issued=None, sent=frozenset()):
     """Return the courtesy reminder an invoice should have on ``today``.
 
     A courtesy reminder is about the earliest open installment before it falls due:
@@ -235,7 +235,11 @@ def courtesy_status(status, *, today, steps, reference, issued=None):
     :param reference: the earliest open installment, or None when the invoice
         cannot be reminded
     :param date issued: the invoice date: no notice goes out the day the invoice
-        itself does, nor before
+        itself does, nor before; and a step whose day came before the invoice is
+        covered by it when a later step still comes
+    :param sent: ids of the steps whose notice about this installment was already
+        sent or queued (the history): never due again, whatever their days or the
+        due date became since
     """
     if reference is None or today > reference.due_date:
         # Overdue (the overdue steps take over) or nothing left to remind.
@@ -244,14 +248,25 @@ def courtesy_status(status, *, today, steps, reference, issued=None):
         return _withdrawn(status)
     same_cycle = reference.key == status.cycle_key
     done_on = status.last_date if same_cycle else None
-    candidate, candidate_trigger = None, None
+    triggers = {step.id: courtesy_trigger_date(step, reference) for step in steps}
+    if issued is not None and any(day > issued for day in triggers.values()):
+        # The invoice itself told the customer of the earlier days: "due in 4 days"
+        # the day before "due in 3 days" would be one notice too many.
+        done_on = max(done_on or issued, issued)
+    pending = status.step_id if same_cycle and status.state == TO_DO else None
+    candidate = None
     for step in steps:
-        trigger = courtesy_trigger_date(step, reference)
-        if trigger > today or (done_on is not None and trigger <= done_on):
-            # Not yet, or covered by the notice already done for this installment.
+        trigger = triggers[step.id]
+        if (
+            trigger > today
+            # The pending notice's own mail, queued, does not cover it.
+            or (step.id in sent and step.id != pending)
+            or (done_on is not None and trigger <= done_on)
+        ):
+            # Not yet, or covered by a notice (or the invoice) already sent.
             continue
-        if candidate is None or trigger > candidate_trigger:
-            candidate, candidate_trigger = step, trigger
+        if candidate is None or trigger > triggers[candidate.id]:
+            candidate = step
     if candidate is None:
         return _withdrawn(status)
     if same_cycle and status.state == TO_DO and status.step_id == candidate.id:
@@ -264,6 +279,20 @@ def courtesy_status(status, *, today, steps, reference, issued=None):
         last_date=status.last_date if same_cycle else None,
         cycle_key=reference.key,
     )
+
+
+def same_notice(old, new):
+    """Whether ``new`` is still the pending notice ``old`` was: same step, same
+    installment, still to send."""
+    return new.state == TO_DO and (new.step_id, new.cycle_key) == (
+        old.step_id,
+        old.cycle_key,
+    )
+
+
+def newly_pending(old, new):
+    """Whether a notice becomes pending: none was, or another one was."""
+    return new.state == TO_DO and (old.state != TO_DO or not same_notice(old, new))
 
 
 def courtesy_trigger_date(step, reference):

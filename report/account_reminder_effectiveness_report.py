@@ -198,7 +198,10 @@ class AccountReminderEffectivenessReport(models.Model):
                               SELECT 1 FROM account_full_reconcile e
                                WHERE e.exchange_move_id = o.move_id)
                        ) p ON %(paid)s
+                 -- Reminders of overdue invoices: a courtesy notice before the
+                 -- due date is not one, and would count every payment on time.
                  WHERE h.state IN ('sent', 'done') AND h.done_date IS NOT NULL
+                   AND h.kind = 'overdue'
                 )
                 """,
                 view=SQL.identifier(self._table),

@@ -134,6 +134,57 @@ class TestCourtesyPolicy(BaseCase):
         tagged = courtesy(done, "2023-04-25", reference=second)
         self.assertEqual(tagged, Status(step_id=10, state=TO_DO, cycle_key=200))
 
+    def test_late_window_sends_one_notice(self):
+        # Steps 10 and 3 days before, invoice issued 5 days before the due date: the
+        # invoice itself covers the 10-day notice.
+        sent, __ = simulate(
+            (C10, C3), INSTALLMENT, D("2023-03-26"), D("2023-03-20"), D("2023-04-05")
+        )
+        self.assertEqual(sent, [(D("2023-03-28"), 12)])
+
+    def test_a_notice_sent_is_never_due_again(self):
+        # The step's days changed since, or the due date moved: the history says it
+        # went, and it does not go twice.
+        done = Status(step_id=10, state=DONE, last_date=D("2023-03-26"), cycle_key=100)
+        moved = Reference(key=100, due_date=D("2023-04-10"))
+        self.assertEqual(
+            policy.courtesy_status(
+                done,
+                today=D("2023-04-06"),
+                steps=(C5,),
+                reference=moved,
+                issued=D("2023-03-01"),
+                sent=frozenset({10}),
+            ),
+            done,
+        )
+        # The installment reopened after the cycle moved on: still sent.
+        later = Status(step_id=10, state=DONE, last_date=None, cycle_key=200)
+        self.assertEqual(
+            policy.courtesy_status(
+                later,
+                today=D("2023-03-27"),
+                steps=(C5,),
+                reference=INSTALLMENT,
+                issued=D("2023-03-01"),
+                sent=frozenset({10}),
+            ),
+            later,
+        )
+        # A pending notice whose mail is queued stays pending until it leaves.
+        pending = Status(step_id=10, state=TO_DO, cycle_key=100)
+        self.assertEqual(
+            policy.courtesy_status(
+                pending,
+                today=D("2023-03-27"),
+                steps=(C5,),
+                reference=INSTALLMENT,
+                issued=D("2023-03-01"),
+                sent=frozenset({10}),
+            ),
+            pending,
+        )
+
     def test_nothing_to_remind_withdraws(self):
         pending = Status(step_id=10, state=TO_DO, cycle_key=100)
         self.assertEqual(
@@ -160,7 +211,12 @@ class TestCourtesyPolicy(BaseCase):
                 continue
             reference = Reference(key=1, due_date=due)
             sent, status = simulate(
-                steps, reference, issued, start - timedelta(days=15), due + timedelta(5)
+                steps,
+                reference,
+                issued,
+                start - timedelta(days=15),
+                due + timedelta(5),
+                send_after=send_after,
             )
             case = (steps, due, issued, send_after)
             days = [day for day, __ in sent]
@@ -179,6 +235,10 @@ class TestCourtesyPolicy(BaseCase):
             )
             if send_after == 0:
                 self.assertEqual(bool(sent), window, case)
+            # A step whose day came before the invoice is covered by it, when a
+            # later one comes: never two notices where the window starts late.
+            timely = [s for s in steps if due - timedelta(s.delay_days) > issued]
+            self.assertLessEqual(len(sent), max(len(timely), 1), case)
             self.assertNotEqual(status.state, TO_DO, f"withdrawn once due {case}")
 
 
@@ -288,6 +348,32 @@ class TestCourtesyJob(ReminderCommon):
         self.job("2023-05-03")
         self.assertEqual(self.level(invoice), (self.step_2, "to_do"))
 
+    def test_step_changed_after_sending_does_not_send_again(self):
+        self.courtesy.auto_send = True
+        invoice = self.invoice()
+        self.assertEqual(self.job("2023-03-26")["mails"], 1)
+        with freeze_time("2023-03-26"):
+            self.process_queue()
+        self.assertEqual(self.courtesy_of(invoice)[1:], ("done", D("2023-03-26")))
+        self.courtesy.delay_days = 2
+        stats = self.job("2023-03-29")
+        self.assertEqual((stats["courtesy"], stats["mails"]), (0, 0))
+        self.assertEqual(self.courtesy_of(invoice)[1], "done")
+        self.assertEqual(len(invoice.reminder_history_ids), 1)
+
+    def test_overdue_mail_cancelled_with_a_paid_invoice_is_sent_again(self):
+        self.step_1.auto_send = True
+        paid, other = self.invoice(due="2023-03-20"), self.invoice(due="2023-03-20")
+        self.assertEqual(self.job("2023-03-21")["mails"], 1)
+        self.pay(paid, 1000.0, D("2023-03-22"))
+        stats = self.job("2023-03-22")
+        self.assertEqual(
+            other.reminder_history_ids.sorted("id").mapped("state"),
+            ["cancelled", "queued"],
+        )
+        self.assertEqual(stats["mails"], 1)
+        self.assertEqual(self.level(other), (self.step_1, "to_do"))
+
     def test_pending_courtesy_never_blocks_the_first_step(self):
         invoice = self.invoice()
         self.job("2023-03-26")
@@ -356,6 +442,8 @@ class TestCourtesyJob(ReminderCommon):
             self.courtesy.channel = "letter"
         with self.assertRefused(ValidationError, "the payment is not due yet"):
             self.step_2.mail_template_id = self.courtesy.mail_template_id
+        with self.assertRefused(ValidationError, "the invoice is overdue"):
+            self.courtesy.mail_template_id = self.step_1.mail_template_id
         invoice = self.invoice()
         overdue = self.invoice(due="2023-03-20")
         self.job("2023-03-26")
@@ -549,8 +637,51 @@ class TestCourtesyJob(ReminderCommon):
         self.assertEqual(
             history.failure_reason,
             "Annulé avant l'envoi : le rappel de courtoisie ne s'applique plus "
-            "(facture payée, échue, ou qui n'est plus à relancer).",
+            "(facture payée, échue, qui n'est plus à relancer, ou remplacé par un "
+            "plus proche).",
         )
+
+    def test_follow_up_closes_once_sent_or_withdrawn(self):
+        no_mail = self.env["res.partner"].create(
+            {"name": "Plomberie Sans Mail", "is_company": True}
+        )
+        invoice = self.make_invoice(
+            "2023-03-31", partner=no_mail, invoice_date="2023-03-01"
+        )
+        self.job("2023-03-26")
+        with freeze_time("2023-03-26"):
+            action = invoice.action_reminder_send_courtesy()
+        self.assertEqual(action["params"]["type"], "danger")
+        self.assertIn(
+            "Plomberie Sans Mail has no email address", action["params"]["message"]
+        )
+        failed = invoice.reminder_history_ids
+        self.assertEqual(failed.state, "failed")
+        self.assertEqual(
+            failed.activity_id.summary,
+            "Courtesy reminder not delivered: Courtesy reminder",
+        )
+        # An email given and the notice sent: the activity is done.
+        no_mail.email = "plomberie@example.com"
+        with freeze_time("2023-03-27"):
+            invoice.action_reminder_send_courtesy()
+            self.process_queue()
+        self.assertFalse(failed.activity_id.exists())
+        self.assertEqual(self.courtesy_of(invoice)[1], "done")
+
+        other = self.make_invoice(
+            "2023-03-31",
+            partner=no_mail.copy({"email": False}),
+            invoice_date="2023-03-01",
+        )
+        self.job("2023-03-26")
+        with freeze_time("2023-03-26"):
+            other.action_reminder_send_courtesy()
+        activity = other.reminder_history_ids.activity_id
+        self.assertTrue(activity)
+        # Overdue: the notice is withdrawn, nobody has to chase it any more.
+        self.job("2023-04-01")
+        self.assertFalse(activity.exists())
 
 
 @tagged("post_install", "-at_install")
@@ -596,45 +727,3 @@ class TestCourtesyStepForm(ReminderCommon):
         form = Form(step)
         form.trigger_basis = "due_date"
         self.assertFalse(form.mail_template_id)
-
-    def test_follow_up_closes_once_sent_or_withdrawn(self):
-        no_mail = self.env["res.partner"].create(
-            {"name": "Plomberie Sans Mail", "is_company": True}
-        )
-        invoice = self.make_invoice(
-            "2023-03-31", partner=no_mail, invoice_date="2023-03-01"
-        )
-        self.job("2023-03-26")
-        with freeze_time("2023-03-26"):
-            action = invoice.action_reminder_send_courtesy()
-        self.assertEqual(action["params"]["type"], "danger")
-        self.assertIn(
-            "Plomberie Sans Mail has no email address", action["params"]["message"]
-        )
-        failed = invoice.reminder_history_ids
-        self.assertEqual(failed.state, "failed")
-        self.assertEqual(
-            failed.activity_id.summary,
-            "Courtesy reminder not delivered: Courtesy reminder",
-        )
-        # An email given and the notice sent: the activity is done.
-        no_mail.email = "plomberie@example.com"
-        with freeze_time("2023-03-27"):
-            invoice.action_reminder_send_courtesy()
-            self.process_queue()
-        self.assertFalse(failed.activity_id.exists())
-        self.assertEqual(self.courtesy_of(invoice)[1], "done")
-
-        other = self.make_invoice(
-            "2023-03-31",
-            partner=no_mail.copy({"email": False}),
-            invoice_date="2023-03-01",
-        )
-        self.job("2023-03-26")
-        with freeze_time("2023-03-26"):
-            other.action_reminder_send_courtesy()
-        activity = other.reminder_history_ids.activity_id
-        self.assertTrue(activity)
-        # Overdue: the notice is withdrawn, nobody has to chase it any more.
-        self.job("2023-04-01")
-        self.assertFalse(activity.exists())
