@@ -1019,8 +1019,12 @@ class AccountMove(models.Model):
         def money(amount, currency):
             return format_amount(self.env, amount, currency, lang_code=lang)
 
-        # Made for all the mails rendered together beforehand, as a rule.
-        invoices.filtered(lambda m: not m.access_token)._reminder_ensure_access_tokens()
+        # Made beforehand for the invoices a bulk sending holds (see
+        # account.reminder.sender._render_groups); one by one, here.
+        if not self.env.context.get("reminder_documents"):
+            invoices.filtered(
+                lambda m: not m.access_token
+            )._reminder_ensure_access_tokens()
         # Never summed across currencies: one total per currency.
         totals = defaultdict(lambda: {"overdue": 0.0, "credits": 0.0})
         lines = []
@@ -1614,7 +1618,16 @@ class AccountMove(models.Model):
                 )
                 Move._reminder_commit()
             if full:
-                company._reminder_set_full_scan_date(plan.today)
+                try:
+                    with env.cr.savepoint():
+                        company._reminder_set_full_scan_date(plan.today, log=False)
+                except psycopg2.errors.SerializationFailure:
+                    # Another run of the job (or a change of the steps, which asks
+                    # for a full check again) wrote it meanwhile: theirs stands.
+                    _logger.info(
+                        "Invoice reminders: full check date of %s set meanwhile",
+                        company.name,
+                    )
                 Move._reminder_commit()
             env["account.reminder.courtesy"]._run(company, plan, stats)
         stats["mails"] = Move._reminder_send_automatic()

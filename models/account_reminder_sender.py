@@ -490,12 +490,15 @@ class AccountReminderSender(models.AbstractModel):
         leads = self.env["account.move"].browse(
             group["primary"].id for group in groups if group["per_customer"]
         )
-        documents = self.env.cr.cache[token] = leads._reminder_read_customer_documents()
-        listed = self.env["account.move"].browse(
+        self.env.cr.cache[token] = leads._reminder_read_customer_documents()
+        # Portal tokens for the invoices this sending holds only: a token written on
+        # another invoice the statements list would lock it until the sending ends,
+        # keeping a second sender (it skipped them, found nobody else had them) or a
+        # payment off it. Such an invoice keeps its link without a token, which asks
+        # the customer to log in; Odoo gives one to every invoice it sends.
+        self.env["account.move"].browse(
             {move.id for group in groups for move in group["moves"]}
-            | {move.id for invoices, __ in documents.values() for move in invoices}
-        )
-        listed._reminder_ensure_access_tokens()
+        )._reminder_ensure_access_tokens()
         try:
             return self._render_buckets(buckets, token)
         finally:

@@ -176,7 +176,9 @@ class ResCompany(models.Model):
         rules changed, so any invoice may have a new status."""
         self._reminder_set_full_scan_date(None)
 
-    def _reminder_set_full_scan_date(self, day):
+    def _reminder_set_full_scan_date(self, day, log=True):
+        """:param log: log a failing query (the daily job handles a concurrent
+        update itself, which is no error for the server log)"""
         # In SQL: a company's write is tracked in its chatter and re-reads it, five
         # queries for a date no one edits.
         if not self:
@@ -184,6 +186,7 @@ class ResCompany(models.Model):
         self.env.cr.execute(
             "UPDATE res_company SET reminder_full_scan_date = %s WHERE id = ANY(%s)",
             [day, self.ids],
+            log_exceptions=log,
         )
         self.invalidate_recordset(["reminder_full_scan_date"])
 
