@@ -1619,15 +1619,16 @@ class AccountMove(models.Model):
                 Move._reminder_commit()
             if full:
                 try:
-                    with env.cr.savepoint():
-                        company._reminder_set_full_scan_date(plan.today, log=False)
+                    company._reminder_set_full_scan_date(plan.today, log=False)
                 except psycopg2.errors.SerializationFailure:
                     # Another run of the job (or a change of the steps, which asks
-                    # for a full check again) wrote it meanwhile: theirs stands.
+                    # for a full check again) wrote it meanwhile: theirs stands. The
+                    # transaction, just begun, holds nothing else.
                     _logger.info(
                         "Invoice reminders: full check date of %s set meanwhile",
                         company.name,
                     )
+                    Move._reminder_rollback()
                 Move._reminder_commit()
             env["account.reminder.courtesy"]._run(company, plan, stats)
         stats["mails"] = Move._reminder_send_automatic()
