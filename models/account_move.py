@@ -1623,12 +1623,15 @@ class AccountMove(models.Model):
                 except psycopg2.errors.SerializationFailure:
                     # Another run of the job (or a change of the steps, which asks
                     # for a full check again) wrote it meanwhile: theirs stands. The
-                    # transaction, just begun, holds nothing else.
-                    _logger.info(
-                        "Invoice reminders: full check date of %s set meanwhile",
-                        company.name,
-                    )
+                    # transaction, just begun, holds nothing else; rolled back first,
+                    # as the failed update aborted it (reading even the company's name
+                    # would fail).
                     Move._reminder_rollback()
+                    _logger.info(
+                        "Invoice reminders: full check date of company %s set "
+                        "meanwhile",
+                        company.id,
+                    )
                 Move._reminder_commit()
             env["account.reminder.courtesy"]._run(company, plan, stats)
         stats["mails"] = Move._reminder_send_automatic()
