@@ -134,6 +134,13 @@ class ReminderCommon(AccountTestInvoicingCommon):
         """What ends a transaction in production: the at-commit hooks run."""
         self.env.cr.flush()
 
+    def process_queue(self):
+        """The mail queue's run: send what is queued, then commit."""
+        mails = self.env["mail.mail"].sudo().search([("state", "=", "outgoing")])
+        mails.send()
+        self.commit()
+        return mails
+
     def run_job(self, **context):
         """Run the daily job as the cron does: with an empty context by default."""
         # A positional dict replaces the whole context: {} is the cron's context.

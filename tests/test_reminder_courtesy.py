@@ -275,12 +275,6 @@ class TestCourtesyJob(ReminderCommon):
             invoice.reminder_courtesy_date,
         )
 
-    def process_queue(self):
-        mails = self.env["mail.mail"].sudo().search([("state", "=", "outgoing")])
-        mails.send()
-        self.commit()
-        return mails
-
     def test_courtesy_reminder_5_days_before_due(self):
         invoice = self.invoice()
         stats = self.job("2023-03-25")

@@ -99,13 +99,6 @@ class TestReminderSend(ReminderCommon):
         )
         Move._reminder_write_statuses({invoice.id: (old, new)})
 
-    def process_queue(self):
-        """The mail queue's run: send what is queued, then commit."""
-        mails = self.env["mail.mail"].sudo().search([("state", "=", "outgoing")])
-        mails.send()
-        self.commit()
-        return mails
-
     def process_queue_failing(self, method, error):
         """The mail queue's run while the mail server's ``method`` raises ``error``."""
         IrMailServer = type(self.env["ir.mail_server"])
